@@ -1,8 +1,14 @@
 //! The `sae` command line: argument parsing and dispatch. Only this crate knows about
 //! paths, configs and terminals.
 
+pub mod config;
 pub mod data_cmd;
+pub mod datasets;
+pub mod models;
 pub mod output;
+pub mod progress;
+pub mod report;
+pub mod run_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -17,6 +23,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the whole example: autoencoders, softmax layer, stack, fine-tuning, figures, report.
+    Run(run_cmd::RunArgs),
     /// Data sets: generate the synthetic digits.
     #[command(subcommand)]
     Data(data_cmd::DataCommand),
@@ -25,6 +33,7 @@ pub enum Command {
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Run(args) => run_cmd::run(&args),
         Command::Data(cmd) => data_cmd::run(cmd),
     }
 }

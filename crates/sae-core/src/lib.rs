@@ -9,6 +9,7 @@ pub mod error;
 pub mod layer;
 pub mod loss;
 pub mod metrics;
+pub mod model_file;
 pub mod objective;
 pub mod optim;
 pub mod record;
