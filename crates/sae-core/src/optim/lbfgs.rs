@@ -144,7 +144,8 @@ impl Optimizer for Lbfgs {
                     }
                     step /= 2.0;
                 }
-                let Some((w_new, trial)) = accepted else {
+                // No step along d decreases E any more: the gradient is at rounding level.
+                let Some((w_new, trial)) = accepted.filter(|(_, t)| t.value < e) else {
                     break 'train StopReason::MinimumGradient;
                 };
                 let s = w_new.clone() - w;

@@ -56,7 +56,7 @@ impl Scg {
             self.epochs,
             "a positive integer",
         )?;
-        ensure_option(self.goal.is_finite(), "goal", self.goal, "a finite number")?;
+        ensure_option(!self.goal.is_nan(), "goal", self.goal, "a number")?;
         ensure_option(
             self.min_grad >= 0.0,
             "min_grad",
