@@ -37,7 +37,7 @@ pub fn sample_grid(
                 Align::Centre,
             );
         }
-        blit(&mut c, img, h, w, x0, y0 + caption, ZOOM, |v| v);
+        blit(&mut c, img, (h, w), (x0, y0 + caption), ZOOM, |v| v);
     }
     c
 }
@@ -45,10 +45,8 @@ pub fn sample_grid(
 fn blit(
     c: &mut Canvas,
     img: &[f32],
-    h: usize,
-    w: usize,
-    x0: u32,
-    y0: u32,
+    (h, w): (usize, usize),
+    (x0, y0): (u32, u32),
     zoom: u32,
     map: impl Fn(f32) -> f32,
 ) {
@@ -99,10 +97,8 @@ pub fn weight_gallery(weights: &[f32], units: usize, h: usize, w: usize) -> Canv
         blit(
             &mut c,
             &weights[u * h * w..(u + 1) * h * w],
-            h,
-            w,
-            x0,
-            y0,
+            (h, w),
+            (x0, y0),
             zoom,
             |v| (v - lo) / span,
         );

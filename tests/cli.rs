@@ -1,0 +1,194 @@
+//! End-to-end: the `sae` binary on a tiny config, its artefacts, and bad input.
+
+use std::path::Path;
+use std::process::Command;
+
+use sae_core::model_file::ModelFile;
+use sae_core::{Compute, ConfusionMatrix, Precision};
+
+fn sae(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sae"))
+        .args(args)
+        .output()
+        .expect("sae runs")
+}
+
+const TINY: &str = r#"
+seed = 1
+[data]
+source = "synthetic"
+seed = 3
+train = 300
+test = 200
+[[autoencoder]]
+hidden = 16
+max_epochs = 40
+l2_weight_regularization = 0.004
+sparsity_regularization = 4
+sparsity_proportion = 0.15
+scale_data = false
+[[autoencoder]]
+hidden = 8
+max_epochs = 10
+scale_data = true
+[softmax]
+max_epochs = 100
+[fine_tune]
+max_epochs = 60
+"#;
+
+fn png_size(path: &Path) -> (u32, u32) {
+    let img = image::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (img.width(), img.height())
+}
+
+#[test]
+fn run_writes_every_artefact_and_a_consistent_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("tiny.toml");
+    std::fs::write(&cfg, TINY).unwrap();
+    let out = dir.path().join("run");
+    let o = sae(&[
+        "run",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    for f in ["config.toml", "network.svg", "report.md", "report.html"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    assert_eq!(
+        png_size(&out.join("weights-ae1.png")),
+        (4 * (28 * 3 + 3) + 3, 4 * (28 * 3 + 3) + 3)
+    );
+    assert_eq!(png_size(&out.join("samples.png")).0, 5 * (112 + 8) + 8);
+    for f in ["confusion-before.png", "confusion-after.png"] {
+        assert_eq!(
+            png_size(&out.join(f)),
+            (90 + 64 * 11 + 20, 60 + 64 * 11 + 60)
+        );
+    }
+    for stage in ["autoencoder1", "autoencoder2", "softmax", "fine-tune"] {
+        png_size(&out.join(format!("performance-{stage}.png")));
+        let rec: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join(format!("records/{stage}.json"))).unwrap(),
+        )
+        .unwrap();
+        assert!(rec["epochs"].as_array().unwrap().len() >= 2, "{stage}");
+        let csv = std::fs::read_to_string(out.join(format!("records/{stage}.csv"))).unwrap();
+        assert!(csv.starts_with("epoch,perf,"));
+    }
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    for key in [
+        "accuracy_before_fine_tune",
+        "accuracy_after_fine_tune",
+        "train_accuracy_after_fine_tune",
+    ] {
+        assert!(report[key].as_f64().is_some(), "{key}");
+    }
+    assert_eq!(report["backend"], "flex");
+    assert_eq!(report["precision"], "f32");
+    assert_eq!(report["stages"].as_array().unwrap().len(), 4);
+    assert_eq!(report["stages"][0]["epochs"], 40);
+
+    // The accuracy in the report equals the one recomputed from the saved stack.
+    let stack = ModelFile::load(&out.join("models/stack-after.json"))
+        .unwrap()
+        .into_stack("stack-after")
+        .unwrap();
+    let (_, test) = sae_data::generate(&sae_data::SyntheticOptions {
+        seed: 3,
+        train: 300,
+        test: 200,
+        ..Default::default()
+    })
+    .unwrap();
+    let compute = Compute::new(burn::tensor::Device::flex(), Precision::F32);
+    let x = compute.matrix_f32(&test.features, test.len(), test.num_features());
+    let predicted = stack.classify(&compute, x).unwrap();
+    let acc = 100.0 * ConfusionMatrix::new(10, &test.labels, &predicted).accuracy();
+    assert!((acc - report["accuracy_after_fine_tune"].as_f64().unwrap()).abs() < 1e-9);
+    // Fine-tuning helps even on this tiny problem, and the stack beats chance clearly.
+    let before = report["accuracy_before_fine_tune"].as_f64().unwrap();
+    assert!(acc > before && acc > 40.0, "accuracy {before} -> {acc}");
+}
+
+#[test]
+fn data_generate_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for d in [&a, &b] {
+        let o = sae(&[
+            "data",
+            "generate",
+            "--out",
+            d.to_str().unwrap(),
+            "--train",
+            "50",
+            "--test",
+            "20",
+            "--seed",
+            "9",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    for f in [
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+    ] {
+        let x = std::fs::read(a.join(f)).unwrap();
+        assert_eq!(x, std::fs::read(b.join(f)).unwrap(), "{f}");
+    }
+    assert_eq!(
+        std::fs::read(a.join("train-images-idx3-ubyte"))
+            .unwrap()
+            .len(),
+        16 + 50 * 784
+    );
+    png_size(&a.join("samples.png"));
+}
+
+#[test]
+fn bad_config_fails_cleanly_without_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (TINY.replace("sparsity_proportion = 0.15", "sparsity_proportion = 1.5"), "sparsity_proportion"),
+        (TINY.replace("hidden = 16", "hidden = 0"), "hidden_size"),
+        (TINY.replace("[softmax]", "[softmax]\ncolour = 3"), "colour"),
+        (TINY.replace("max_epochs = 40", "max_epochs = \"many\""), "max_epochs"),
+        (TINY.replace("source = \"synthetic\"", "source = \"idx\"\ntrain_images = \"/nonexistent/x\"\ntrain_labels = \"/nonexistent/y\"\ntest_images = \"/nonexistent/z\"\ntest_labels = \"/nonexistent/w\"").replace("seed = 3\ntrain = 300\ntest = 200\n", ""), "/nonexistent/x"),
+    ];
+    for (i, (text, needle)) in cases.iter().enumerate() {
+        let cfg = dir.path().join(format!("c{i}.toml"));
+        std::fs::write(&cfg, text).unwrap();
+        let out = dir.path().join(format!("out{i}"));
+        let o = sae(&[
+            "run",
+            cfg.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "case {i} accepted");
+        assert!(err.contains(needle), "case {i}: {err}");
+        assert!(!err.contains("panicked"), "case {i}: {err}");
+        assert!(!out.exists(), "case {i} left output behind");
+    }
+    let o = sae(&[
+        "run",
+        "--device",
+        "wgpu",
+        "--quiet",
+        "--out",
+        dir.path().join("w").to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--features wgpu"));
+}
