@@ -96,10 +96,12 @@ fn run_writes_every_artefact_and_a_consistent_report() {
     assert_eq!(report["stages"][0]["epochs"], 40);
 
     // The accuracy in the report equals the one recomputed from the saved stack.
-    let stack = ModelFile::load(&out.join("models/stack-after.json"))
+    let st = ModelFile::load(&out.join("models/stack-after.safetensors")).unwrap();
+    let stack = ModelFile::load(&out.join("models/stack-after.bpk"))
         .unwrap()
         .into_stack("stack-after")
         .unwrap();
+    assert_eq!(st, ModelFile::Stack(stack.clone()));
     let (_, test) = sae_data::generate(&sae_data::SyntheticOptions {
         seed: 3,
         train: 300,

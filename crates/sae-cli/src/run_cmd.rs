@@ -173,8 +173,9 @@ fn run_stages(
         let (ae, record) = stage(&name, opts.max_epochs, quiet, |p| {
             train_autoencoder(compute, features.clone(), opts, p)
         })?;
-        models::save(
-            &out.join("models").join(format!("{name}.json")),
+        models::save_all(
+            &out.join("models"),
+            &name,
             &models::ModelFile::Autoencoder(ae.clone()),
         )?;
         finish_stage(out, &name, &record, &mut stages, &mut records)?;
@@ -184,8 +185,9 @@ fn run_stages(
     let (softnet, record) = stage("softmax", r.softmax.max_epochs, quiet, |p| {
         train_softmax_layer(compute, features.clone(), t.clone(), &r.softmax, p)
     })?;
-    models::save(
-        &out.join("models/softmax.json"),
+    models::save_all(
+        &out.join("models"),
+        "softmax",
         &models::ModelFile::Softmax(softnet.clone()),
     )?;
     finish_stage(out, "softmax", &record, &mut stages, &mut records)?;
@@ -193,8 +195,9 @@ fn run_stages(
     let refs: Vec<&Autoencoder> = encoders.iter().collect();
     let mut stacked = stack(&refs, &softnet)?;
     stacked.max_epochs = r.fine_tune_epochs;
-    models::save(
-        &out.join("models/stack-before.json"),
+    models::save_all(
+        &out.join("models"),
+        "stack-before",
         &models::ModelFile::Stack(stacked.clone()),
     )?;
     let predicted = stacked.classify(compute, x_test.clone())?;
@@ -203,8 +206,9 @@ fn run_stages(
     let (tuned, record) = stage("fine-tune", stacked.max_epochs, quiet, |p| {
         fine_tune(compute, &stacked, x.clone(), t.clone(), p)
     })?;
-    models::save(
-        &out.join("models/stack-after.json"),
+    models::save_all(
+        &out.join("models"),
+        "stack-after",
         &models::ModelFile::Stack(tuned.clone()),
     )?;
     finish_stage(out, "fine-tune", &record, &mut stages, &mut records)?;
