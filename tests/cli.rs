@@ -194,3 +194,198 @@ fn bad_config_fails_cleanly_without_output() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("--features wgpu"));
 }
+
+fn ok(args: &[&str]) -> String {
+    let o = sae(args);
+    assert!(
+        o.status.success(),
+        "sae {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn stage_commands_chained_through_files_match_sae_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    std::fs::write(p("tiny.toml"), TINY).unwrap();
+    ok(&["run", &p("tiny.toml"), "--out", &p("run"), "--quiet"]);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p("run/report.json")).unwrap()).unwrap();
+
+    ok(&[
+        "data",
+        "generate",
+        "--out",
+        &p("d"),
+        "--seed",
+        "3",
+        "--train",
+        "300",
+        "--test",
+        "200",
+    ]);
+    let (tri, trl, tei, tel) = (
+        p("d/train-images-idx3-ubyte"),
+        p("d/train-labels-idx1-ubyte"),
+        p("d/t10k-images-idx3-ubyte"),
+        p("d/t10k-labels-idx1-ubyte"),
+    );
+    ok(&[
+        "train-autoencoder",
+        "--images",
+        &tri,
+        "--hidden",
+        "16",
+        "--max-epochs",
+        "40",
+        "--l2-weight-regularization",
+        "0.004",
+        "--sparsity-regularization",
+        "4",
+        "--sparsity-proportion",
+        "0.15",
+        "--no-scale-data",
+        "--seed",
+        "1",
+        "--out",
+        &p("ae1.bpk"),
+        "--quiet",
+    ]);
+    ok(&[
+        "encode",
+        "--model",
+        &p("ae1.bpk"),
+        "--images",
+        &tri,
+        "--out",
+        &p("f1.safetensors"),
+    ]);
+    ok(&[
+        "train-autoencoder",
+        "--features",
+        &p("f1.safetensors"),
+        "--hidden",
+        "8",
+        "--max-epochs",
+        "10",
+        "--seed",
+        "2",
+        "--out",
+        &p("ae2.safetensors"),
+        "--quiet",
+    ]);
+    ok(&[
+        "encode",
+        "--model",
+        &p("ae2.safetensors"),
+        "--features",
+        &p("f1.safetensors"),
+        "--out",
+        &p("f2.safetensors"),
+    ]);
+    ok(&[
+        "train-softmax",
+        "--features",
+        &p("f2.safetensors"),
+        "--labels",
+        &trl,
+        "--max-epochs",
+        "100",
+        "--out",
+        &p("soft.json"),
+        "--quiet",
+    ]);
+    ok(&[
+        "stack",
+        &p("ae1.bpk"),
+        &p("ae2.safetensors"),
+        &p("soft.json"),
+        "--max-epochs",
+        "60",
+        "--out",
+        &p("stack.bpk"),
+    ]);
+    let before = ok(&[
+        "evaluate",
+        "--model",
+        &p("stack.bpk"),
+        "--images",
+        &tei,
+        "--labels",
+        &tel,
+    ]);
+    ok(&[
+        "fine-tune",
+        "--model",
+        &p("stack.bpk"),
+        "--images",
+        &tri,
+        "--labels",
+        &trl,
+        "--out",
+        &p("tuned.bpk"),
+        "--quiet",
+    ]);
+    let after = ok(&[
+        "evaluate",
+        "--model",
+        &p("tuned.bpk"),
+        "--images",
+        &tei,
+        "--labels",
+        &tel,
+        "--figure",
+        &p("cm.png"),
+    ]);
+    let want = |key: &str| format!("accuracy {:.2}%", report[key].as_f64().unwrap());
+    assert!(
+        before.starts_with(&want("accuracy_before_fine_tune")),
+        "{before}"
+    );
+    assert!(
+        after.starts_with(&want("accuracy_after_fine_tune")),
+        "{after}"
+    );
+    png_size(Path::new(&p("cm.png")));
+
+    // The stage-by-stage stack is the one `sae run` saved.
+    let a = ModelFile::load(Path::new(&p("tuned.bpk"))).unwrap();
+    let b = ModelFile::load(Path::new(&p("run/models/stack-after.bpk"))).unwrap();
+    assert_eq!(a, b);
+
+    let view = ok(&["view", &p("tuned.bpk"), "--svg", &p("net.svg")]);
+    assert!(
+        view.contains("784 -> 16") && view.contains("softmax"),
+        "{view}"
+    );
+    assert!(
+        std::fs::read_to_string(p("net.svg"))
+            .unwrap()
+            .contains("Softmax layer")
+    );
+
+    // predict on two of the test images written as PNG files.
+    let (_, test) = sae_data::generate(&sae_data::SyntheticOptions {
+        seed: 3,
+        train: 300,
+        test: 200,
+        ..Default::default()
+    })
+    .unwrap();
+    for i in 0..2 {
+        let px: Vec<u8> = test
+            .sample(i)
+            .iter()
+            .map(|v| (v * 255.0).round() as u8)
+            .collect();
+        image::GrayImage::from_raw(28, 28, px)
+            .unwrap()
+            .save(p(&format!("img{i}.png")))
+            .unwrap();
+    }
+    let out = ok(&["predict", &p("tuned.bpk"), &p("img0.png"), &p("img1.png")]);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains("img0.png: class "), "{out}");
+}

@@ -9,6 +9,7 @@ pub mod output;
 pub mod progress;
 pub mod report;
 pub mod run_cmd;
+pub mod stages_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +29,22 @@ pub enum Command {
     /// Data sets: generate the synthetic digits.
     #[command(subcommand)]
     Data(data_cmd::DataCommand),
+    /// trainAutoencoder: train one sparse autoencoder on images or features.
+    TrainAutoencoder(stages_cmd::TrainAutoencoderArgs),
+    /// encode: an autoencoder's hidden features for images or features.
+    Encode(stages_cmd::EncodeArgs),
+    /// trainSoftmaxLayer: train the softmax classifier on features.
+    TrainSoftmax(stages_cmd::TrainSoftmaxArgs),
+    /// stack: chain autoencoders and a softmax layer into one network.
+    Stack(stages_cmd::StackArgs),
+    /// train(stackednet, x, t): fine-tune a stacked network.
+    FineTune(stages_cmd::FineTuneArgs),
+    /// Accuracy, per-class recall/precision and the confusion matrix of a stacked network.
+    Evaluate(stages_cmd::EvaluateArgs),
+    /// Class and probabilities for image files.
+    Predict(stages_cmd::PredictArgs),
+    /// view: a model's layers as text and SVG.
+    View(stages_cmd::ViewArgs),
 }
 
 /// Runs one parsed command line.
@@ -35,5 +52,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(args) => run_cmd::run(&args),
         Command::Data(cmd) => data_cmd::run(cmd),
+        Command::TrainAutoencoder(a) => stages_cmd::train_autoencoder_cmd(&a),
+        Command::Encode(a) => stages_cmd::encode_cmd(&a),
+        Command::TrainSoftmax(a) => stages_cmd::train_softmax_cmd(&a),
+        Command::Stack(a) => stages_cmd::stack_cmd(&a),
+        Command::FineTune(a) => stages_cmd::fine_tune_cmd(&a),
+        Command::Evaluate(a) => stages_cmd::evaluate_cmd(&a),
+        Command::Predict(a) => stages_cmd::predict_cmd(&a),
+        Command::View(a) => stages_cmd::view_cmd(&a),
     }
 }

@@ -32,3 +32,19 @@ pub fn save(path: &Path, model: &ModelFile) -> anyhow::Result<()> {
 pub fn load(path: &Path) -> anyhow::Result<ModelFile> {
     Ok(ModelFile::load(path)?)
 }
+
+/// Fails early (before training) when `path` has no known model extension or its folder
+/// does not exist.
+pub fn check_writable(path: &Path) -> anyhow::Result<()> {
+    ModelFormat::from_path(path)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        anyhow::bail!(
+            "{}: the output folder {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
+    Ok(())
+}
