@@ -5,6 +5,7 @@
 //!   all f64, readable by numpy/PyTorch; the architecture and options are JSON in the
 //!   `sae.model` metadata entry;
 //! - `.bpk`: Burn's burnpack format with the same tensors and metadata.
+//!
 //! Every file is tagged with its kind and a format version, and is validated on load, so
 //! that a file of another kind or a damaged file is a clear error rather than a wrong model.
 //! All three round-trip bit-exactly.
