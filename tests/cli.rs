@@ -389,3 +389,50 @@ fn stage_commands_chained_through_files_match_sae_run() {
     assert_eq!(out.lines().count(), 2, "{out}");
     assert!(out.contains("img0.png: class "), "{out}");
 }
+
+#[test]
+fn repeated_runs_report_mean_sd_min_max() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("tiny.toml");
+    std::fs::write(&cfg, TINY.replace("max_epochs = 40", "max_epochs = 10")).unwrap();
+    let out = dir.path().join("rep");
+    let o = sae(&[
+        "run",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+        "--runs",
+        "3",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["seeds"], serde_json::json!([1, 2, 3]));
+    let mut values = Vec::new();
+    for seed in 1..=3 {
+        let r: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join(format!("seed-{seed}/report.json"))).unwrap(),
+        )
+        .unwrap();
+        values.push(r["accuracy_after_fine_tune"].as_f64().unwrap());
+    }
+    let s = &summary["accuracy_after_fine_tune"];
+    let mean = values.iter().sum::<f64>() / 3.0;
+    let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 2.0).sqrt();
+    assert!((s["mean"].as_f64().unwrap() - mean).abs() < 1e-9);
+    assert!((s["sd"].as_f64().unwrap() - sd).abs() < 1e-9);
+    assert_eq!(
+        s["min"].as_f64().unwrap(),
+        values.iter().cloned().fold(f64::INFINITY, f64::min)
+    );
+    assert_eq!(
+        s["max"].as_f64().unwrap(),
+        values.iter().cloned().fold(f64::NEG_INFINITY, f64::max)
+    );
+    // Different seeds give different initialisations.
+    let a = std::fs::read(out.join("seed-1/models/autoencoder1.bpk")).unwrap();
+    let b = std::fs::read(out.join("seed-2/models/autoencoder1.bpk")).unwrap();
+    assert_ne!(a, b);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("± "));
+}

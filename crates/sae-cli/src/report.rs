@@ -233,3 +233,61 @@ mod tests {
         assert_eq!(super::base64(b"foobar"), "Zm9vYmFy");
     }
 }
+
+/// Mean, sample standard deviation, min and max.
+fn stats(v: &[f64]) -> (f64, f64, f64, f64) {
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    let var = if v.len() > 1 {
+        v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
+    } else {
+        0.0
+    };
+    let min = v.iter().cloned().fold(f64::INFINITY, f64::min);
+    let max = v.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    (mean, var.sqrt(), min, max)
+}
+
+/// `sae run --runs K`: summary.json and summary.md over the repeated runs, printed too.
+pub fn write_repeats(out: &Path, results: &[(u64, RunResult)]) -> anyhow::Result<()> {
+    let before: Vec<f64> = results
+        .iter()
+        .map(|(_, r)| 100.0 * r.accuracy_before)
+        .collect();
+    let after: Vec<f64> = results
+        .iter()
+        .map(|(_, r)| 100.0 * r.accuracy_after)
+        .collect();
+    let summary = |v: &[f64]| {
+        let (mean, sd, min, max) = stats(v);
+        serde_json::json!({ "mean": mean, "sd": sd, "min": min, "max": max, "values": v })
+    };
+    let seeds: Vec<u64> = results.iter().map(|(s, _)| *s).collect();
+    let json = serde_json::json!({
+        "runs": results.len(),
+        "seeds": seeds,
+        "accuracy_before_fine_tune": summary(&before),
+        "accuracy_after_fine_tune": summary(&after),
+    });
+    output::write_file(
+        &out.join("summary.json"),
+        serde_json::to_string_pretty(&json)?.as_bytes(),
+    )?;
+    let mut md = format!(
+        "# {} runs (seeds {:?})\n\n| test accuracy | mean ± sd | min | max |\n|---|---|---|---|\n",
+        results.len(),
+        seeds
+    );
+    for (name, v) in [
+        ("before fine-tuning", &before),
+        ("after fine-tuning", &after),
+    ] {
+        let (mean, sd, min, max) = stats(v);
+        md.push_str(&format!(
+            "| {name} | {mean:.2} ± {sd:.2} | {min:.2} | {max:.2} |\n"
+        ));
+    }
+    output::write_file(&out.join("summary.md"), md.as_bytes())?;
+    print!("{md}");
+    Ok(())
+}

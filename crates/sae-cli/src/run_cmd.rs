@@ -35,6 +35,10 @@ pub struct RunArgs {
     /// No progress output.
     #[arg(long)]
     pub quiet: bool,
+    /// Repeat the experiment K times with seeds seed..seed+K-1 (initialisations; the data
+    /// stay the same) and report mean ± sd, min and max of the accuracies.
+    #[arg(long, default_value_t = 1)]
+    pub runs: usize,
 }
 
 /// What one stage did, for the report.
@@ -91,18 +95,55 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("runs").join(&name));
+    if args.runs == 0 {
+        anyhow::bail!("--runs must be at least 1");
+    }
     let device = resolved.backend.device()?;
     let compute = Compute::new(device, resolved.precision);
     let (train, test) = datasets::load(&resolved.config.data)?;
-    output::create_dir(&out)?;
+    if args.runs == 1 {
+        return run_once(args, &compute, &resolved, &train, &test, &out).map(|_| ());
+    }
+    let mut results = Vec::new();
+    for k in 0..args.runs {
+        let mut config = resolved.config.clone();
+        config.seed = resolved.config.seed + k as u64;
+        let seed = config.seed;
+        let r = config.resolve()?;
+        if !args.quiet {
+            eprintln!("== run {} of {} (seed {seed})", k + 1, args.runs);
+        }
+        let res = run_once(
+            args,
+            &compute,
+            &r,
+            &train,
+            &test,
+            &out.join(format!("seed-{seed}")),
+        )?;
+        results.push((seed, res));
+    }
+    report::write_repeats(&out, &results)
+}
+
+/// Runs every stage once into the run folder `out`.
+fn run_once(
+    args: &RunArgs,
+    compute: &Compute,
+    resolved: &Resolved,
+    train: &Dataset,
+    test: &Dataset,
+    out: &Path,
+) -> anyhow::Result<RunResult> {
+    output::create_dir(out)?;
     output::create_dir(&out.join("models"))?;
     output::create_dir(&out.join("records"))?;
     let resolved_toml =
         toml::to_string_pretty(&resolved.config).context("serialising the resolved config")?;
     output::write_file(&out.join("config.toml"), resolved_toml.as_bytes())?;
-    data_cmd::write_samples(&train, &out.join("samples.png"))?;
-    let result = run_stages(&compute, &resolved, &train, &test, &out, args.quiet)?;
-    report::write(&out, &resolved, &train, &test, &result)?;
+    data_cmd::write_samples(train, &out.join("samples.png"))?;
+    let result = run_stages(compute, resolved, train, test, out, args.quiet)?;
+    report::write(out, resolved, train, test, &result)?;
     if !args.quiet {
         eprintln!(
             "test accuracy: {:.2}% before fine-tuning, {:.2}% after; {:.1} s in all; results in {}",
@@ -112,7 +153,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             out.display()
         );
     }
-    Ok(())
+    Ok(result)
 }
 
 /// Everything `sae run` measured.
