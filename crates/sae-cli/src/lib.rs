@@ -1,6 +1,7 @@
 //! The `sae` command line: argument parsing and dispatch. Only this crate knows about
 //! paths, configs and terminals.
 
+pub mod bench_cmd;
 pub mod config;
 pub mod data_cmd;
 pub mod datasets;
@@ -45,6 +46,8 @@ pub enum Command {
     Predict(stages_cmd::PredictArgs),
     /// view: a model's layers as text and SVG.
     View(stages_cmd::ViewArgs),
+    /// Speed benchmark: cost+gradient and SCG epochs of the example's models, peak memory.
+    Bench(bench_cmd::BenchArgs),
 }
 
 /// Runs one parsed command line.
@@ -60,5 +63,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Evaluate(a) => stages_cmd::evaluate_cmd(&a),
         Command::Predict(a) => stages_cmd::predict_cmd(&a),
         Command::View(a) => stages_cmd::view_cmd(&a),
+        Command::Bench(a) => bench_cmd::run(&a),
     }
 }
