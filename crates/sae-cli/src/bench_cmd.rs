@@ -1,13 +1,14 @@
 //! `sae bench`: the speed benchmark of the performance issue. Medians of repeated runs of
-//! one cost+gradient and one SCG epoch for each model of the example, the scaling table, and
-//! peak memory (RSS).
+//! one cost+gradient and one SCG epoch for each model of the example (fused CPU kernels and
+//! Burn tensor operations), the scaling table, and peak memory (RSS).
 
 use std::time::Instant;
 
 use burn::tensor::Tensor;
 use clap::Args;
 use sae_core::compute::to_f64;
-use sae_core::layer::{Dense, LayerShape, flatten, seeded_rng};
+use sae_core::fused::fused_objective;
+use sae_core::layer::{Dense, LayerShape, flatten, seeded_rng, uniform_values};
 use sae_core::objective::{NetworkObjective, Objective};
 use sae_core::optim::{Optimizer, Scg};
 use sae_core::{Compute, Loss, SparseCost, Transfer};
@@ -53,54 +54,85 @@ pub fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// One benchmark problem: a network, its data and starting point.
 struct Problem {
-    name: String,
-    objective: NetworkObjective,
+    name: &'static str,
+    shapes: Vec<LayerShape>,
+    loss: Loss,
+    x: Tensor<2>,
+    t: Tensor<2>,
     w0: Tensor<1>,
 }
 
-fn layers(sizes: &[(usize, usize, Transfer)], seed: u64) -> Vec<Dense> {
-    let mut rng = seeded_rng(seed, 0);
-    sizes
-        .iter()
-        .map(|&(i, o, t)| Dense::random_small(i, o, t, &mut rng))
-        .collect()
-}
+impl Problem {
+    fn new(
+        compute: &Compute,
+        name: &'static str,
+        x: &Tensor<2>,
+        t: Option<&Tensor<2>>,
+        sizes: &[(usize, usize, Transfer)],
+        loss: Loss,
+    ) -> Self {
+        let mut rng = seeded_rng(0, 0);
+        let layers: Vec<Dense> = sizes
+            .iter()
+            .map(|&(i, o, tf)| Dense::random_small(i, o, tf, &mut rng))
+            .collect();
+        Self {
+            name,
+            shapes: layers.iter().map(Dense::shape).collect(),
+            loss,
+            x: x.clone(),
+            t: t.cloned().unwrap_or_else(|| x.clone()),
+            w0: compute.vector(&flatten(&layers)),
+        }
+    }
 
-fn problem(
-    compute: &Compute,
-    name: &str,
-    x: &Tensor<2>,
-    t: Option<&Tensor<2>>,
-    sizes: &[(usize, usize, Transfer)],
-    loss: Loss,
-) -> Problem {
-    let ls = layers(sizes, 0);
-    let shapes: Vec<LayerShape> = ls.iter().map(Dense::shape).collect();
-    let target = t.cloned().unwrap_or_else(|| x.clone());
-    Problem {
-        name: name.into(),
-        objective: NetworkObjective::new(compute, shapes, loss, x.clone(), target),
-        w0: compute.vector(&flatten(&ls)),
+    fn objective(&self, compute: &Compute, fused: bool) -> anyhow::Result<Box<dyn Objective>> {
+        Ok(if fused {
+            fused_objective(compute, self.shapes.clone(), self.loss, &self.x, &self.t)?
+        } else {
+            Box::new(NetworkObjective::new(
+                compute,
+                self.shapes.clone(),
+                self.loss,
+                self.x.clone(),
+                self.t.clone(),
+            ))
+        })
     }
 }
 
-/// A deterministic data matrix with values in [0,1) (pixel-like).
+/// Median seconds of one cost+gradient, including the wait for the gradient.
+fn eval_seconds(objective: &mut dyn Objective, w0: &Tensor<1>, repeats: usize) -> f64 {
+    time(repeats, || {
+        let ev = objective.evaluate(w0).expect("evaluation");
+        // A one-element read synchronises the device.
+        let _ = to_f64(ev.gradient.narrow(0, 0, 1));
+    })
+}
+
+/// Median seconds per SCG epoch over 10 epochs.
+fn scg_epoch_seconds(objective: &mut dyn Objective, w0: &Tensor<1>, repeats: usize) -> f64 {
+    let epochs = 10;
+    let scg = Scg {
+        goal: f64::NEG_INFINITY,
+        min_grad: 0.0,
+        ..Scg::with_epochs(epochs)
+    };
+    time(repeats, || {
+        let _ = scg.minimize(objective, w0.clone(), &mut |_| {});
+    }) / epochs as f64
+}
+
+/// A deterministic N×D data matrix with values in [0,1) (pixel-like).
 fn data(compute: &Compute, n: usize, d: usize) -> Tensor<2> {
     let mut rng = seeded_rng(42, 3);
-    let v: Vec<f64> = sae_core::layer::uniform_values(&mut rng, n * d, 0.5)
+    let v: Vec<f64> = uniform_values(&mut rng, n * d, 0.5)
         .iter()
         .map(|x| x + 0.5)
         .collect();
     compute.matrix(&v, n, d)
-}
-
-fn eval_seconds(p: &mut Problem, repeats: usize) -> f64 {
-    time(repeats, || {
-        let ev = p.objective.evaluate(&p.w0).expect("evaluation");
-        // Wait for the gradient too (a one-element read synchronises the device).
-        let _ = to_f64(ev.gradient.narrow(0, 0, 1));
-    })
 }
 
 const AE1: SparseCost = SparseCost {
@@ -112,10 +144,10 @@ const AE1: SparseCost = SparseCost {
 pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
     let compute = a.device.compute()?;
     println!(
-        "sae bench: device {}, precision {}, {} threads available, median of {} runs",
+        "sae bench: device {}, precision {}, {} threads, median of {} runs",
         a.device.device,
         a.device.precision,
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        rayon_threads(),
         a.repeats
     );
     let n = 5000;
@@ -126,72 +158,78 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
         tv[i * 10 + i % 10] = 1.0;
     }
     let t = compute.matrix(&tv, n, 10);
-    let ae2_cost = SparseCost {
+    let ae2 = SparseCost {
         l2_weight_regularization: 0.002,
         sparsity_proportion: 0.1,
         ..AE1
     };
-    let mut problems = vec![
-        problem(
+    let (lg, sm) = (Transfer::Logsig, Transfer::Softmax);
+    let problems = [
+        Problem::new(
             &compute,
             "autoencoder 1 (5000x784->100)",
             &x,
             None,
-            &[(784, 100, Transfer::Logsig), (100, 784, Transfer::Logsig)],
+            &[(784, 100, lg), (100, 784, lg)],
             Loss::MseSparse(AE1),
         ),
-        problem(
+        Problem::new(
             &compute,
             "autoencoder 2 (5000x100->50)",
             &h1,
             None,
-            &[(100, 50, Transfer::Logsig), (50, 100, Transfer::Logsig)],
-            Loss::MseSparse(ae2_cost),
+            &[(100, 50, lg), (50, 100, lg)],
+            Loss::MseSparse(ae2),
         ),
-        problem(
+        Problem::new(
             &compute,
             "fine-tune stack (784-100-50-10)",
             &x,
             Some(&t),
-            &[
-                (784, 100, Transfer::Logsig),
-                (100, 50, Transfer::Logsig),
-                (50, 10, Transfer::Softmax),
-            ],
+            &[(784, 100, lg), (100, 50, lg), (50, 10, sm)],
             Loss::CrossEntropy,
         ),
     ];
-    println!("\n| work | cost+gradient (ms) | one SCG epoch (ms) |\n|---|---|---|");
-    for p in &mut problems {
-        let eval = eval_seconds(p, a.repeats);
-        let epochs = 10;
-        let scg = time(a.repeats.min(3), || {
-            let scg = Scg {
-                goal: f64::NEG_INFINITY,
-                min_grad: 0.0,
-                ..Scg::with_epochs(epochs)
-            };
-            let _ = scg.minimize(&mut p.objective, p.w0.clone(), &mut |_| {});
-        }) / epochs as f64;
-        println!("| {} | {:.1} | {:.1} |", p.name, eval * 1e3, scg * 1e3);
+    let kernels: &[(bool, &str)] = if compute.fused_cpu {
+        &[(true, "fused CPU"), (false, "Burn tensor ops")]
+    } else {
+        &[(false, "Burn tensor ops")]
+    };
+    println!("\n| work | kernels | cost+gradient (ms) | one SCG epoch (ms) |\n|---|---|---|---|");
+    for p in &problems {
+        for &(fused, label) in kernels {
+            let mut obj = p.objective(&compute, fused)?;
+            let eval = eval_seconds(obj.as_mut(), &p.w0, a.repeats);
+            let epoch = scg_epoch_seconds(obj.as_mut(), &p.w0, a.repeats.min(3));
+            println!(
+                "| {} | {label} | {:.1} | {:.1} |",
+                p.name,
+                eval * 1e3,
+                epoch * 1e3
+            );
+        }
     }
     if a.scaling {
-        println!("\n| images \\ hidden | 50 | 100 | 200 | 400 |\n|---|---|---|---|---|");
+        println!(
+            "\nautoencoder cost+gradient (ms, {}) by images and hidden size\n\n| images | 50 | 100 | 200 | 400 |\n|---|---|---|---|---|",
+            kernels[0].1
+        );
         for n in [1000, 5000, 20000, 60000] {
             let x = data(&compute, n, 784);
             let mut row = format!("| {n} |");
             for h in [50, 100, 200, 400] {
-                let mut p = problem(
+                let p = Problem::new(
                     &compute,
                     "",
                     &x,
                     None,
-                    &[(784, h, Transfer::Logsig), (h, 784, Transfer::Logsig)],
+                    &[(784, h, lg), (h, 784, lg)],
                     Loss::MseSparse(AE1),
                 );
+                let mut obj = p.objective(&compute, kernels[0].0)?;
                 row.push_str(&format!(
-                    " {:.1} ms |",
-                    eval_seconds(&mut p, a.repeats.min(5)) * 1e3
+                    " {:.1} |",
+                    eval_seconds(obj.as_mut(), &p.w0, a.repeats.min(5)) * 1e3
                 ));
             }
             println!("{row}");
@@ -201,4 +239,8 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
         println!("\npeak RSS: {m:.0} MiB");
     }
     Ok(())
+}
+
+fn rayon_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }

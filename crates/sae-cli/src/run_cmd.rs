@@ -98,8 +98,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     if args.runs == 0 {
         anyhow::bail!("--runs must be at least 1");
     }
-    let device = resolved.backend.device()?;
-    let compute = Compute::new(device, resolved.precision);
+    let compute = resolved.backend.compute(resolved.precision)?;
     let (train, test) = datasets::load(&resolved.config.data)?;
     if args.runs == 1 {
         return run_once(args, &compute, &resolved, &train, &test, &out).map(|_| ());

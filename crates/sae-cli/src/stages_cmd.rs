@@ -52,7 +52,7 @@ impl DeviceArgs {
         if precision == Precision::F64 && backend == BackendKind::Wgpu {
             bail!("--precision f64 is not supported on the wgpu device; use f32");
         }
-        Ok(Compute::new(backend.device()?, precision))
+        Ok(backend.compute(precision)?)
     }
 }
 

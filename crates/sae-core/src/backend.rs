@@ -35,6 +35,13 @@ impl BackendKind {
         }
     }
 
+    /// The compute context for this backend: flex trains with the fused CPU kernels
+    /// (its tensors live in host memory), the others with Burn tensor operations.
+    pub fn compute(self, precision: crate::compute::Precision) -> Result<crate::compute::Compute> {
+        Ok(crate::compute::Compute::new(self.device()?, precision)
+            .with_fused_cpu(self == BackendKind::Flex))
+    }
+
     /// The device of this backend, or an error naming the cargo feature to enable.
     pub fn device(self) -> Result<Device> {
         let missing = |feature: &str| CoreError::Backend {

@@ -59,11 +59,26 @@ impl std::str::FromStr for Precision {
 pub struct Compute {
     pub device: Device,
     pub precision: Precision,
+    /// Train with the fused host-memory kernels ([`crate::fused`]) instead of Burn tensor
+    /// operations; only sensible when the device is a CPU backend whose tensors live in
+    /// host memory (flex).
+    pub fused_cpu: bool,
 }
 
 impl Compute {
+    /// Burn tensor operations on `device`.
     pub fn new(device: Device, precision: Precision) -> Self {
-        Self { device, precision }
+        Self {
+            device,
+            precision,
+            fused_cpu: false,
+        }
+    }
+
+    /// The same context with the fused CPU kernels switched on or off.
+    pub fn with_fused_cpu(mut self, fused: bool) -> Self {
+        self.fused_cpu = fused;
+        self
     }
 
     fn options(&self) -> TensorCreationOptions {

@@ -6,6 +6,7 @@ pub mod autoencoder;
 pub mod backend;
 pub mod compute;
 pub mod error;
+pub mod fused;
 pub mod layer;
 pub mod loss;
 pub mod metrics;

@@ -6,7 +6,7 @@ use crate::compute::{Compute, to_f64};
 use crate::error::{CoreError, Result};
 use crate::layer::{Dense, LayerShape, flatten, unflatten};
 use crate::loss::Loss;
-use crate::objective::NetworkObjective;
+use crate::objective::{NetworkObjective, Objective};
 use crate::optim::{Optimizer, Progress};
 use crate::record::TrainingRecord;
 
@@ -30,9 +30,13 @@ pub fn train_layers(
             t.dims()[0]
         )));
     }
-    let mut objective = NetworkObjective::new(compute, shapes.clone(), loss, x, t);
+    let mut objective: Box<dyn Objective> = if compute.fused_cpu {
+        crate::fused::fused_objective(compute, shapes.clone(), loss, &x, &t)?
+    } else {
+        Box::new(NetworkObjective::new(compute, shapes.clone(), loss, x, t))
+    };
     let w0 = compute.vector(&flatten(layers));
-    let outcome = optimizer.minimize(&mut objective, w0, progress)?;
+    let outcome = optimizer.minimize(objective.as_mut(), w0, progress)?;
     let flat = to_f64(outcome.params)?;
     Ok((unflatten(&shapes, &flat), outcome.record))
 }
