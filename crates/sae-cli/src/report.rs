@@ -223,17 +223,6 @@ fn base64(bytes: &[u8]) -> String {
     s
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn base64_matches_rfc4648() {
-        assert_eq!(super::base64(b"Man"), "TWFu");
-        assert_eq!(super::base64(b"Ma"), "TWE=");
-        assert_eq!(super::base64(b"M"), "TQ==");
-        assert_eq!(super::base64(b"foobar"), "Zm9vYmFy");
-    }
-}
-
 /// Mean, sample standard deviation, min and max.
 fn stats(v: &[f64]) -> (f64, f64, f64, f64) {
     let n = v.len() as f64;
@@ -290,4 +279,15 @@ pub fn write_repeats(out: &Path, results: &[(u64, RunResult)]) -> anyhow::Result
     output::write_file(&out.join("summary.md"), md.as_bytes())?;
     print!("{md}");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(super::base64(b"Man"), "TWFu");
+        assert_eq!(super::base64(b"Ma"), "TWE=");
+        assert_eq!(super::base64(b"M"), "TQ==");
+        assert_eq!(super::base64(b"foobar"), "Zm9vYmFy");
+    }
 }
