@@ -125,7 +125,17 @@ fn scg_epoch_seconds(objective: &mut dyn Objective, w0: &Tensor<1>, repeats: usi
     }) / epochs as f64
 }
 
-/// A deterministic N×D data matrix with values in [0,1) (pixel-like).
+/// N synthetic digit images (seed 0), the example's kind of data (about 18% non-zero pixels).
+fn digits(compute: &Compute, n: usize) -> anyhow::Result<Tensor<2>> {
+    let (train, _) = sae_data::generate(&sae_data::SyntheticOptions {
+        train: n,
+        test: 1,
+        ..Default::default()
+    })?;
+    Ok(compute.matrix_f32(&train.features, n, train.num_features()))
+}
+
+/// A deterministic N×D dense matrix with values in [0.5,1) (hidden features).
 fn data(compute: &Compute, n: usize, d: usize) -> Tensor<2> {
     let mut rng = seeded_rng(42, 3);
     let v: Vec<f64> = uniform_values(&mut rng, n * d, 0.5)
@@ -151,7 +161,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
         a.repeats
     );
     let n = 5000;
-    let x = data(&compute, n, 784);
+    let x = digits(&compute, n)?;
     let h1 = data(&compute, n, 100);
     let mut tv = vec![0.0; n * 10];
     for i in 0..n {
@@ -215,7 +225,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
             kernels[0].1
         );
         for n in [1000, 5000, 20000, 60000] {
-            let x = data(&compute, n, 784);
+            let x = digits(&compute, n)?;
             let mut row = format!("| {n} |");
             for h in [50, 100, 200, 400] {
                 let p = Problem::new(

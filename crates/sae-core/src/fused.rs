@@ -211,20 +211,28 @@ fn column_sums<T: Real>(a: &[T], n: usize) -> Vec<f64> {
         .reduce(|| vec![0.0; n], add_vectors)
 }
 
-/// In place on each row: a = f(z + b).
+/// In place on each row: a = f(z + b) (one loop per transfer function, so each vectorises).
 fn forward_pass<T: Real>(z: &mut [T], bias: &[T], transfer: Transfer) {
-    let n = bias.len();
-    z.par_chunks_mut(CHUNK_ROWS * n).for_each(|chunk| {
-        for row in chunk.chunks_exact_mut(n) {
-            for (v, &b) in row.iter_mut().zip(bias) {
-                *v = apply(transfer, *v + b);
+    fn rows<T: Real>(z: &mut [T], bias: &[T], f: impl Fn(T) -> T + Sync) {
+        let n = bias.len();
+        z.par_chunks_mut(CHUNK_ROWS * n).for_each(|chunk| {
+            for row in chunk.chunks_exact_mut(n) {
+                for (v, &b) in row.iter_mut().zip(bias) {
+                    *v = f(*v + b);
+                }
             }
-        }
-    });
+        });
+    }
+    match transfer {
+        Transfer::Logsig => rows(z, bias, sigmoid),
+        Transfer::Satlin => rows(z, bias, |v| apply(Transfer::Satlin, v)),
+        Transfer::Purelin | Transfer::Softmax => rows(z, bias, |v| v),
+    }
 }
 
 /// The output layer's fused pass for squared-error losses with an elementwise transfer:
 /// z ← δ = scale·(f(z+b) − t)·f'(z+b); returns (Σ(f(z+b) − t)², column sums of δ).
+/// One loop per transfer function, so each compiles to straight-line vector code.
 #[inline(always)]
 fn squared_error_rows<T: Real>(
     z: &mut [T],
@@ -233,18 +241,48 @@ fn squared_error_rows<T: Real>(
     transfer: Transfer,
     scale: T,
 ) -> (f64, Vec<f64>) {
+    match transfer {
+        Transfer::Logsig => squared_error_loop(z, t, bias, scale, |zb| {
+            let a = sigmoid(zb);
+            (a, a * (T::ONE - a))
+        }),
+        Transfer::Satlin => squared_error_loop(z, t, bias, scale, |zb| {
+            (
+                apply(Transfer::Satlin, zb),
+                derivative(Transfer::Satlin, zb, zb),
+            )
+        }),
+        Transfer::Purelin | Transfer::Softmax => {
+            squared_error_loop(z, t, bias, scale, |zb| (zb, T::ONE))
+        }
+    }
+}
+
+#[inline(always)]
+fn squared_error_loop<T: Real>(
+    z: &mut [T],
+    t: &[T],
+    bias: &[T],
+    scale: T,
+    f: impl Fn(T) -> (T, T),
+) -> (f64, Vec<f64>) {
     let n = bias.len();
     let mut sq = vec![T::ZERO; n];
     let mut cols = vec![T::ZERO; n];
     for (row, trow) in z.chunks_exact_mut(n).zip(t.chunks_exact(n)) {
-        for k in 0..n {
-            let zb = row[k] + bias[k];
-            let a = apply(transfer, zb);
-            let d = a - trow[k];
-            sq[k] += d * d;
-            let delta = scale * d * derivative(transfer, zb, a);
-            row[k] = delta;
-            cols[k] += delta;
+        for ((((v, &tv), &b), s), c) in row
+            .iter_mut()
+            .zip(trow)
+            .zip(bias)
+            .zip(sq.iter_mut())
+            .zip(cols.iter_mut())
+        {
+            let (a, da) = f(*v + b);
+            let d = a - tv;
+            *s += d * d;
+            let delta = scale * d * da;
+            *v = delta;
+            *c += delta;
         }
     }
     (
@@ -455,6 +493,9 @@ pub struct FusedObjective<T: Real> {
     t: Vec<T>,
     n: usize,
     compute: Compute,
+    /// Large buffers kept between evaluations (allocating and zeroing 16 MB each time costs
+    /// page faults on every call).
+    pool: std::cell::RefCell<Vec<Vec<T>>>,
 }
 
 /// Reads a tensor into host memory as `T`.
@@ -474,16 +515,42 @@ impl<T: Real> FusedObjective<T> {
         t: &Tensor<2>,
     ) -> Result<Self> {
         let [n, _] = x.dims();
+        let x = host(x)?;
         Ok(Self {
             shapes,
             loss,
-            x: host(x)?,
+            x,
             t: host(t)?,
             n,
             compute: compute.clone(),
+            pool: std::cell::RefCell::new(Vec::new()),
         })
     }
 
+    /// A buffer of `len` elements from the pool (contents unspecified: every user overwrites
+    /// it completely).
+    fn buffer(&self, len: usize) -> Vec<T> {
+        let mut pool = self.pool.borrow_mut();
+        // Best fit, so that small requests never take the large buffers.
+        let fit = pool
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.capacity() >= len)
+            .min_by_key(|(_, b)| b.capacity())
+            .map(|(i, _)| i);
+        let mut v = match fit {
+            Some(i) => pool.swap_remove(i),
+            None => Vec::with_capacity(len),
+        };
+        v.resize(len, T::ZERO);
+        v
+    }
+
+    fn recycle(&self, v: Vec<T>) {
+        self.pool.borrow_mut().push(v);
+    }
+
+    /// E and the flat gradient at `w` for `n` rows of inputs `x` and targets `t`.
     /// E and the flat gradient at `w` for `n` rows of inputs `x` and targets `t`.
     pub fn value_and_gradient(&self, w: &[T], x: &[T], t: &[T], n: usize) -> (f64, Vec<T>) {
         let eps = self.compute.precision.eps();
@@ -510,7 +577,7 @@ impl<T: Real> FusedObjective<T> {
         for l in 0..layers - 1 {
             let s = &self.shapes[l];
             let input: &[T] = if l == 0 { x } else { &acts[l - 1] };
-            let mut z = vec![T::ZERO; n * s.outputs];
+            let mut z = self.buffer(n * s.outputs);
             matmul(
                 &mut z,
                 input,
@@ -528,7 +595,7 @@ impl<T: Real> FusedObjective<T> {
         let last = &self.shapes[layers - 1];
         let k = last.outputs;
         let nk = (n * k) as f64;
-        let mut delta = vec![T::ZERO; n * k];
+        let mut delta = self.buffer(n * k);
         {
             let input: &[T] = if layers == 1 { x } else { &acts[layers - 2] };
             matmul(
@@ -620,7 +687,7 @@ impl<T: Real> FusedObjective<T> {
             }
             if l > 0 {
                 let prev = &self.shapes[l - 1];
-                let mut g = vec![T::ZERO; n * prev.outputs];
+                let mut g = self.buffer(n * prev.outputs);
                 matmul(
                     &mut g,
                     &delta,
@@ -641,9 +708,13 @@ impl<T: Real> FusedObjective<T> {
                     extra,
                 );
                 db = column_sums(&g, prev.outputs);
-                delta = g;
+                self.recycle(std::mem::replace(&mut delta, g));
             }
         }
+        for v in acts.into_iter().chain(pre.into_iter().flatten()) {
+            self.recycle(v);
+        }
+        self.recycle(delta);
         (value, gradient)
     }
 
