@@ -129,7 +129,9 @@ fn derivative<T: Real>(transfer: Transfer, z: T, a: T) -> T {
     }
 }
 
-/// Rows per parallel chunk of the elementwise passes.
+/// Rows per parallel chunk of the elementwise passes. Partial sums of the chunks are
+/// collected in order and added sequentially, so results do not depend on how rayon
+/// schedules the chunks: the same inputs give bit-identical costs and gradients.
 const CHUNK_ROWS: usize = 32;
 
 /// dst (m×n, row-major) = lhs · rhs with lhs m×k and rhs k×n; `lhs_t`: lhs is stored as its
@@ -208,7 +210,9 @@ fn column_sums<T: Real>(a: &[T], n: usize) -> Vec<f64> {
             }
             s.into_iter().map(Real::to_f64).collect::<Vec<f64>>()
         })
-        .reduce(|| vec![0.0; n], add_vectors)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .fold(vec![0.0; n], add_vectors)
 }
 
 /// In place on each row: a = f(z + b) (one loop per transfer function, so each vectorises).
@@ -449,10 +453,9 @@ fn output_pass<T: Real>(
             (_, Loss::CrossEntropy) => crossentropy_rows(zc, tc, bias, transfer, nk, eps),
             _ => squared_error_dispatch(zc, tc, bias, transfer, T::from_f64(2.0 / nk)),
         })
-        .reduce(
-            || (0.0, vec![0.0; n]),
-            |(a, ca), (b, cb)| (a + b, add_vectors(ca, cb)),
-        )
+        .collect::<Vec<_>>()
+        .into_iter()
+        .fold((0.0, vec![0.0; n]), |(a, ca), (b, cb)| (a + b, add_vectors(ca, cb)))
 }
 
 /// A hidden layer's backward pass: g ← δ = (g + extra)·f'(z+b), with a = f(z+b) given;
