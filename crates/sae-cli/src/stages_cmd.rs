@@ -182,12 +182,16 @@ fn one_hot(
     Ok((compute.matrix(&t, n, 10), labels))
 }
 
+/// Trains one stage with progress, saves the model (on a numeric fault: the best one so
+/// far) and fails naming the stage and epoch if training diverged.
 fn run_stage<T>(
     name: &str,
     epochs: usize,
     quiet: bool,
+    out: &Path,
+    wrap: impl FnOnce(T) -> ModelFile,
     train: impl FnOnce(sae_core::optim::Progress) -> sae_core::Result<(T, sae_core::TrainingRecord)>,
-) -> anyhow::Result<T> {
+) -> anyhow::Result<()> {
     let mut bar = StageProgress::new(name, epochs, quiet);
     let (model, rec) = train(&mut |e| bar.update(e))?;
     bar.finish(&format!(
@@ -196,10 +200,16 @@ fn run_stage<T>(
         rec.epochs_run(),
         rec.best_perf
     ));
+    models::save(out, &wrap(model))?;
     if let sae_core::StopReason::NonFinite { .. } = rec.stop_reason {
-        bail!("{name}: training stopped: {}", rec.stop_reason);
+        bail!(
+            "{name}: training stopped at epoch {}: {}; the best model so far was saved to {}",
+            rec.epochs_run(),
+            rec.stop_reason,
+            out.display()
+        );
     }
-    Ok(model)
+    Ok(())
 }
 
 #[derive(Debug, Args)]
@@ -251,10 +261,14 @@ pub fn train_autoencoder_cmd(a: &TrainAutoencoderArgs) -> anyhow::Result<()> {
     models::check_writable(&a.out)?;
     let compute = a.device.compute()?;
     let x = a.input.load(&compute)?;
-    let ae = run_stage("autoencoder", opts.max_epochs, a.device.quiet, |p| {
-        train_autoencoder(&compute, x, &opts, p)
-    })?;
-    models::save(&a.out, &ModelFile::Autoencoder(ae))
+    run_stage(
+        "autoencoder",
+        opts.max_epochs,
+        a.device.quiet,
+        &a.out,
+        ModelFile::Autoencoder,
+        |p| train_autoencoder(&compute, x, &opts, p),
+    )
 }
 
 #[derive(Debug, Args)]
@@ -319,10 +333,14 @@ pub fn train_softmax_cmd(a: &TrainSoftmaxArgs) -> anyhow::Result<()> {
     let compute = a.device.compute()?;
     let x = a.input.load(&compute)?;
     let (t, _) = one_hot(&compute, &a.labels, x.dims()[0])?;
-    let soft = run_stage("softmax", opts.max_epochs, a.device.quiet, |p| {
-        train_softmax_layer(&compute, x, t, &opts, p)
-    })?;
-    models::save(&a.out, &ModelFile::Softmax(soft))
+    run_stage(
+        "softmax",
+        opts.max_epochs,
+        a.device.quiet,
+        &a.out,
+        ModelFile::Softmax,
+        |p| train_softmax_layer(&compute, x, t, &opts, p),
+    )
 }
 
 #[derive(Debug, Args)]
@@ -377,10 +395,14 @@ pub fn fine_tune_cmd(a: &FineTuneArgs) -> anyhow::Result<()> {
     let x = a.input.load(&compute)?;
     check_inputs(&a.model, net.input_size(), x.dims()[1])?;
     let (t, _) = one_hot(&compute, &a.labels, x.dims()[0])?;
-    let tuned = run_stage("fine-tune", net.max_epochs, a.device.quiet, |p| {
-        fine_tune(&compute, &net, x, t, p)
-    })?;
-    models::save(&a.out, &ModelFile::Stack(tuned))
+    run_stage(
+        "fine-tune",
+        net.max_epochs,
+        a.device.quiet,
+        &a.out,
+        ModelFile::Stack,
+        |p| fine_tune(&compute, &net, x, t, p),
+    )
 }
 
 fn check_inputs(model: &Path, expected: usize, found: usize) -> anyhow::Result<()> {

@@ -455,7 +455,9 @@ fn output_pass<T: Real>(
         })
         .collect::<Vec<_>>()
         .into_iter()
-        .fold((0.0, vec![0.0; n]), |(a, ca), (b, cb)| (a + b, add_vectors(ca, cb)))
+        .fold((0.0, vec![0.0; n]), |(a, ca), (b, cb)| {
+            (a + b, add_vectors(ca, cb))
+        })
 }
 
 /// A hidden layer's backward pass: g ← δ = (g + extra)·f'(z+b), with a = f(z+b) given;
