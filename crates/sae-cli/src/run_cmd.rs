@@ -7,11 +7,13 @@ use std::time::Instant;
 use anyhow::Context;
 use burn::tensor::Tensor;
 use clap::Args;
+use sae_core::autoencoder::train_autoencoder_resumable;
 use sae_core::optim::Progress;
-use sae_core::{
-    Autoencoder, Compute, ConfusionMatrix, StackedNetwork, TrainingRecord, fine_tune, stack,
-    train_autoencoder, train_softmax_layer,
-};
+use sae_core::optim::scg::{Checkpoints, ScgState};
+use sae_core::softmax::train_softmax_layer_resumable;
+use sae_core::stack::fine_tune_resumable;
+use sae_core::train::ScgControl;
+use sae_core::{Autoencoder, Compute, ConfusionMatrix, StackedNetwork, TrainingRecord, stack};
 use sae_data::Dataset;
 use serde::Serialize;
 
@@ -39,6 +41,13 @@ pub struct RunArgs {
     /// stay the same) and report mean ± sd, min and max of the accuracies.
     #[arg(long, default_value_t = 1)]
     pub runs: usize,
+    /// Continue an interrupted run in this run folder (its config.toml is used; CONFIG,
+    /// --out and --runs are not allowed with it).
+    #[arg(long, conflicts_with_all = ["config", "out", "runs"])]
+    pub resume: Option<PathBuf>,
+    /// Save the optimiser state every K SCG epochs (0: only at the end of each stage).
+    #[arg(long, default_value_t = 20)]
+    pub checkpoint_every: usize,
 }
 
 /// What one stage did, for the report.
@@ -90,6 +99,9 @@ pub fn resolve_config(args: &RunArgs) -> anyhow::Result<(Resolved, String)> {
 }
 
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
+    if let Some(dir) = &args.resume {
+        return resume(args, dir);
+    }
     let (resolved, name) = resolve_config(args)?;
     let out = args
         .out
@@ -101,7 +113,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let compute = resolved.backend.compute(resolved.precision)?;
     let (train, test) = datasets::load(&resolved.config.data)?;
     if args.runs == 1 {
-        return run_once(args, &compute, &resolved, &train, &test, &out).map(|_| ());
+        return run_once(args, &compute, &resolved, &train, &test, &out, false).map(|_| ());
     }
     let mut results = Vec::new();
     for k in 0..args.runs {
@@ -119,13 +131,35 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             &train,
             &test,
             &out.join(format!("seed-{seed}")),
+            false,
         )?;
         results.push((seed, res));
     }
     report::write_repeats(&out, &results)
 }
 
-/// Runs every stage once into the run folder `out`.
+/// `sae run --resume DIR`: the run folder's resolved config, the stages already finished
+/// (their models and records), and the optimiser checkpoint of the stage that was running.
+fn resume(args: &RunArgs, dir: &Path) -> anyhow::Result<()> {
+    let cfg_path = dir.join("config.toml");
+    if !cfg_path.is_file() {
+        anyhow::bail!("{}: not a run folder (no config.toml)", dir.display());
+    }
+    let mut config = Config::load(&cfg_path)?;
+    if let Some(d) = &args.device {
+        config.backend.device = d.clone();
+    }
+    if let Some(p) = &args.precision {
+        config.backend.precision = p.clone();
+    }
+    let resolved = config.resolve()?;
+    let compute = resolved.backend.compute(resolved.precision)?;
+    let (train, test) = datasets::load(&resolved.config.data)?;
+    run_once(args, &compute, &resolved, &train, &test, dir, true).map(|_| ())
+}
+
+/// Runs every stage once into the run folder `out` (continuing finished and checkpointed
+/// stages when `resuming`).
 fn run_once(
     args: &RunArgs,
     compute: &Compute,
@@ -133,15 +167,24 @@ fn run_once(
     train: &Dataset,
     test: &Dataset,
     out: &Path,
+    resuming: bool,
 ) -> anyhow::Result<RunResult> {
-    output::create_dir(out)?;
-    output::create_dir(&out.join("models"))?;
-    output::create_dir(&out.join("records"))?;
-    let resolved_toml =
-        toml::to_string_pretty(&resolved.config).context("serialising the resolved config")?;
-    output::write_file(&out.join("config.toml"), resolved_toml.as_bytes())?;
+    for sub in ["", "models", "records", "checkpoints"] {
+        output::create_dir(&out.join(sub))?;
+    }
+    if !resuming {
+        let resolved_toml =
+            toml::to_string_pretty(&resolved.config).context("serialising the resolved config")?;
+        output::write_file(&out.join("config.toml"), resolved_toml.as_bytes())?;
+    }
     data_cmd::write_samples(train, &out.join("samples.png"))?;
-    let result = run_stages(compute, resolved, train, test, out, args.quiet)?;
+    let ctx = StageContext {
+        out,
+        quiet: args.quiet,
+        checkpoint_every: args.checkpoint_every,
+        resuming,
+    };
+    let result = run_stages(compute, resolved, train, test, &ctx)?;
     report::write(out, resolved, train, test, &result)?;
     if !args.quiet {
         eprintln!(
@@ -175,22 +218,94 @@ fn tensors(compute: &Compute, set: &Dataset) -> (Tensor<2>, Tensor<2>) {
     (x, t)
 }
 
-fn stage<T>(
-    name: &str,
-    max_epochs: usize,
+/// Where a run's stages write, and whether they continue an interrupted run.
+struct StageContext<'a> {
+    out: &'a Path,
     quiet: bool,
-    train: impl FnOnce(Progress) -> sae_core::Result<(T, TrainingRecord)>,
-) -> anyhow::Result<(T, TrainingRecord)> {
-    let mut bar = StageProgress::new(name, max_epochs, quiet);
-    let (model, record) = train(&mut |e| bar.update(e)).with_context(|| format!("stage {name}"))?;
-    bar.finish(&format!(
-        "{} after {} epochs, perf {:.6e}, {:.1} s",
-        record.stop_reason,
-        record.epochs_run(),
-        record.best_perf,
-        record.seconds
-    ));
-    Ok((model, record))
+    checkpoint_every: usize,
+    resuming: bool,
+}
+
+impl StageContext<'_> {
+    fn checkpoint_path(&self, name: &str) -> PathBuf {
+        self.out.join("checkpoints").join(format!("{name}.json"))
+    }
+
+    fn record_path(&self, name: &str) -> PathBuf {
+        self.out.join("records").join(format!("{name}.json"))
+    }
+
+    /// Trains one stage, or, when resuming, takes its saved model and record if it finished,
+    /// or continues from its checkpoint. Saves the model, the record and checkpoints.
+    fn stage<T>(
+        &self,
+        name: &str,
+        max_epochs: usize,
+        wrap: impl Fn(T) -> models::ModelFile,
+        unwrap: impl Fn(models::ModelFile) -> sae_core::Result<T>,
+        train: impl FnOnce(ScgControl, Progress) -> sae_core::Result<(T, TrainingRecord)>,
+    ) -> anyhow::Result<(T, TrainingRecord)> {
+        let model_path = self.out.join("models").join(format!("{name}.bpk"));
+        if self.resuming && self.record_path(name).is_file() {
+            let record: TrainingRecord = serde_json::from_slice(&std::fs::read(
+                self.record_path(name),
+            )?)
+            .with_context(|| {
+                format!(
+                    "{}: invalid training record",
+                    self.record_path(name).display()
+                )
+            })?;
+            let model = unwrap(models::load(&model_path)?)?;
+            if !self.quiet {
+                eprintln!(
+                    "{name}: finished earlier ({} epochs), loaded {}",
+                    record.epochs_run(),
+                    model_path.display()
+                );
+            }
+            return Ok((model, record));
+        }
+        let state: Option<ScgState> = if self.resuming && self.checkpoint_path(name).is_file() {
+            let p = self.checkpoint_path(name);
+            let st: ScgState = serde_json::from_slice(&std::fs::read(&p)?)
+                .with_context(|| format!("{}: invalid checkpoint", p.display()))?;
+            if !self.quiet {
+                eprintln!("{name}: resuming from epoch {} ({})", st.epoch, p.display());
+            }
+            Some(st)
+        } else {
+            None
+        };
+        let checkpoint_path = self.checkpoint_path(name);
+        let mut save = |st: &ScgState| -> sae_core::Result<()> {
+            let json = serde_json::to_vec(st).expect("checkpoints serialise");
+            output::write_file(&checkpoint_path, &json)
+                .map_err(|e| sae_core::CoreError::Checkpoint(format!("{e:#}")))
+        };
+        let control = ScgControl {
+            resume: state.as_ref(),
+            checkpoints: (self.checkpoint_every > 0).then(|| Checkpoints {
+                every: self.checkpoint_every,
+                save: &mut save,
+            }),
+        };
+        let mut bar = StageProgress::new(name, max_epochs, self.quiet);
+        let (model, record) =
+            train(control, &mut |e| bar.update(e)).with_context(|| format!("stage {name}"))?;
+        bar.finish(&format!(
+            "{} after {} epochs, perf {:.6e}, {:.1} s",
+            record.stop_reason,
+            record.epochs_run(),
+            record.best_perf,
+            record.seconds
+        ));
+        let file = wrap(model);
+        models::save_all(&self.out.join("models"), name, &file)?;
+        finish_stage(self.out, name, &record)?;
+        let _ = std::fs::remove_file(self.checkpoint_path(name));
+        Ok((unwrap(file)?, record))
+    }
 }
 
 fn run_stages(
@@ -198,67 +313,79 @@ fn run_stages(
     r: &Resolved,
     train: &Dataset,
     test: &Dataset,
-    out: &Path,
-    quiet: bool,
+    ctx: &StageContext,
 ) -> anyhow::Result<RunResult> {
     let start = Instant::now();
     let (x, t) = tensors(compute, train);
     let (x_test, _) = tensors(compute, test);
-    let mut stages = Vec::new();
-    let mut records = Vec::new();
+    let mut records: Vec<(String, TrainingRecord)> = Vec::new();
     let mut encoders: Vec<Autoencoder> = Vec::new();
     let mut features = x.clone();
     for (i, opts) in r.autoencoders.iter().enumerate() {
         let name = format!("autoencoder{}", i + 1);
-        let (ae, record) = stage(&name, opts.max_epochs, quiet, |p| {
-            train_autoencoder(compute, features.clone(), opts, p)
-        })?;
-        models::save_all(
-            &out.join("models"),
+        let (ae, record) = ctx.stage(
             &name,
-            &models::ModelFile::Autoencoder(ae.clone()),
+            opts.max_epochs,
+            models::ModelFile::Autoencoder,
+            |m| m.into_autoencoder(&name),
+            |control, p| train_autoencoder_resumable(compute, features.clone(), opts, control, p),
         )?;
-        finish_stage(out, &name, &record, &mut stages, &mut records)?;
+        records.push((name, record));
         features = ae.encode(compute, features);
         encoders.push(ae);
     }
-    let (softnet, record) = stage("softmax", r.softmax.max_epochs, quiet, |p| {
-        train_softmax_layer(compute, features.clone(), t.clone(), &r.softmax, p)
-    })?;
-    models::save_all(
-        &out.join("models"),
+    let (softnet, record) = ctx.stage(
         "softmax",
-        &models::ModelFile::Softmax(softnet.clone()),
+        r.softmax.max_epochs,
+        models::ModelFile::Softmax,
+        |m| m.into_softmax("softmax"),
+        |control, p| {
+            train_softmax_layer_resumable(
+                compute,
+                features.clone(),
+                t.clone(),
+                &r.softmax,
+                control,
+                p,
+            )
+        },
     )?;
-    finish_stage(out, "softmax", &record, &mut stages, &mut records)?;
+    records.push(("softmax".into(), record));
 
     let refs: Vec<&Autoencoder> = encoders.iter().collect();
     let mut stacked = stack(&refs, &softnet)?;
     stacked.max_epochs = r.fine_tune_epochs;
     models::save_all(
-        &out.join("models"),
+        &ctx.out.join("models"),
         "stack-before",
         &models::ModelFile::Stack(stacked.clone()),
     )?;
     let predicted = stacked.classify(compute, x_test.clone())?;
     let confusion_before = ConfusionMatrix::new(test.num_classes(), &test.labels, &predicted);
 
-    let (tuned, record) = stage("fine-tune", stacked.max_epochs, quiet, |p| {
-        fine_tune(compute, &stacked, x.clone(), t.clone(), p)
-    })?;
+    let (tuned, record) = ctx.stage(
+        "fine-tune",
+        stacked.max_epochs,
+        models::ModelFile::Stack,
+        |m| m.into_stack("fine-tune"),
+        |control, p| fine_tune_resumable(compute, &stacked, x.clone(), t.clone(), control, p),
+    )?;
+    records.push(("fine-tune".into(), record));
     models::save_all(
-        &out.join("models"),
+        &ctx.out.join("models"),
         "stack-after",
         &models::ModelFile::Stack(tuned.clone()),
     )?;
-    finish_stage(out, "fine-tune", &record, &mut stages, &mut records)?;
     let predicted = tuned.classify(compute, x_test)?;
     let confusion_after = ConfusionMatrix::new(test.num_classes(), &test.labels, &predicted);
     let train_predicted = tuned.classify(compute, x)?;
     let train_confusion =
         ConfusionMatrix::new(train.num_classes(), &train.labels, &train_predicted);
     Ok(RunResult {
-        stages,
+        stages: records
+            .iter()
+            .map(|(n, rec)| StageSummary::new(n, rec))
+            .collect(),
         records,
         accuracy_before: confusion_before.accuracy(),
         accuracy_after: confusion_after.accuracy(),
@@ -271,27 +398,26 @@ fn run_stages(
     })
 }
 
-fn finish_stage(
-    out: &Path,
-    name: &str,
-    record: &TrainingRecord,
-    stages: &mut Vec<StageSummary>,
-    records: &mut Vec<(String, TrainingRecord)>,
-) -> anyhow::Result<()> {
+/// Writes a stage's record (JSON and CSV); fails, naming the stage and epoch, if training
+/// diverged (the best model so far has been saved by then).
+fn finish_stage(out: &Path, name: &str, record: &TrainingRecord) -> anyhow::Result<()> {
     let dir = out.join("records");
+    if let sae_core::StopReason::NonFinite { .. } = record.stop_reason {
+        output::write_file(
+            &dir.join(format!("{name}-diverged.json")),
+            serde_json::to_string_pretty(record)?.as_bytes(),
+        )?;
+        anyhow::bail!(
+            "stage {name}: training stopped at epoch {}: {}; the best model so far was saved in {}",
+            record.epochs_run(),
+            record.stop_reason,
+            out.join("models").display()
+        );
+    }
+    output::write_file(&dir.join(format!("{name}.csv")), record.to_csv().as_bytes())?;
+    // The JSON record is written last: its presence marks the stage as finished.
     output::write_file(
         &dir.join(format!("{name}.json")),
         serde_json::to_string_pretty(record)?.as_bytes(),
-    )?;
-    output::write_file(&dir.join(format!("{name}.csv")), record.to_csv().as_bytes())?;
-    if let sae_core::StopReason::NonFinite { .. } = record.stop_reason {
-        anyhow::bail!(
-            "stage {name}: training stopped at epoch {}: {}; the best model so far was kept",
-            record.epochs_run(),
-            record.stop_reason
-        );
-    }
-    stages.push(StageSummary::new(name, record));
-    records.push((name.to_string(), record.clone()));
-    Ok(())
+    )
 }

@@ -10,7 +10,7 @@ use crate::loss::{Loss, SparseCost};
 use crate::optim::{Optimizer, Progress, Scg};
 use crate::record::TrainingRecord;
 use crate::scaling::MinMax;
-use crate::train::train_layers;
+use crate::train::{ResumableScgOptimizer, ScgControl, train_layers};
 use crate::transfer::Transfer;
 
 /// trainAutoencoder's options; `Default` gives MATLAB's defaults.
@@ -145,13 +145,20 @@ pub fn train_autoencoder(
     options: &AutoencoderOptions,
     progress: Progress,
 ) -> Result<(Autoencoder, TrainingRecord)> {
-    train_autoencoder_with(
-        compute,
-        x,
-        options,
-        &Scg::with_epochs(options.max_epochs),
-        progress,
-    )
+    train_autoencoder_resumable(compute, x, options, ScgControl::default(), progress)
+}
+
+/// [`train_autoencoder`] from a checkpoint and/or writing checkpoints.
+pub fn train_autoencoder_resumable(
+    compute: &Compute,
+    x: Tensor<2>,
+    options: &AutoencoderOptions,
+    control: ScgControl,
+    progress: Progress,
+) -> Result<(Autoencoder, TrainingRecord)> {
+    let scg = Scg::with_epochs(options.max_epochs);
+    let resumable = ResumableScgOptimizer::new(scg, control);
+    train_autoencoder_with(compute, x, options, &resumable, progress)
 }
 
 /// Like [`train_autoencoder`] with another optimiser.

@@ -23,6 +23,8 @@ pub enum CoreError {
     Backend { name: String, reason: String },
     #[error("{path}: {problem}")]
     ModelFile { path: String, problem: String },
+    #[error("cannot save a checkpoint: {0}")]
+    Checkpoint(String),
     #[error("cannot read tensor data from the device: {0}")]
     Read(String),
 }

@@ -9,7 +9,7 @@ use crate::layer::Dense;
 use crate::loss::Loss;
 use crate::optim::{Optimizer, Progress, Scg};
 use crate::record::TrainingRecord;
-use crate::train::train_layers;
+use crate::train::{ResumableScgOptimizer, ScgControl, train_layers};
 use crate::transfer::Transfer;
 
 /// trainSoftmaxLayer's options; `Default` gives MATLAB's defaults.
@@ -69,14 +69,28 @@ pub fn train_softmax_layer(
     options: &SoftmaxOptions,
     progress: Progress,
 ) -> Result<(SoftmaxLayer, TrainingRecord)> {
-    train_softmax_layer_with(
+    train_softmax_layer_resumable(
         compute,
         x,
         targets,
         options,
-        &Scg::with_epochs(options.max_epochs),
+        ScgControl::default(),
         progress,
     )
+}
+
+/// [`train_softmax_layer`] from a checkpoint and/or writing checkpoints.
+pub fn train_softmax_layer_resumable(
+    compute: &Compute,
+    x: Tensor<2>,
+    targets: Tensor<2>,
+    options: &SoftmaxOptions,
+    control: ScgControl,
+    progress: Progress,
+) -> Result<(SoftmaxLayer, TrainingRecord)> {
+    let scg = Scg::with_epochs(options.max_epochs);
+    let resumable = ResumableScgOptimizer::new(scg, control);
+    train_softmax_layer_with(compute, x, targets, options, &resumable, progress)
 }
 
 /// Like [`train_softmax_layer`] with another optimiser.

@@ -11,7 +11,7 @@ use crate::optim::{Optimizer, Progress, Scg};
 use crate::record::TrainingRecord;
 use crate::scaling::MinMax;
 use crate::softmax::SoftmaxLayer;
-use crate::train::train_layers;
+use crate::train::{ResumableScgOptimizer, ScgControl, train_layers};
 
 /// The stacked network: encoders then the softmax layer. `scaling` is the first
 /// autoencoder's ScaleData mapping (MATLAB's input processing); later encoders' mappings
@@ -136,14 +136,21 @@ pub fn fine_tune(
     targets: Tensor<2>,
     progress: Progress,
 ) -> Result<(StackedNetwork, TrainingRecord)> {
-    fine_tune_with(
-        compute,
-        net,
-        x,
-        targets,
-        &Scg::with_epochs(net.max_epochs),
-        progress,
-    )
+    fine_tune_resumable(compute, net, x, targets, ScgControl::default(), progress)
+}
+
+/// [`fine_tune`] from a checkpoint and/or writing checkpoints.
+pub fn fine_tune_resumable(
+    compute: &Compute,
+    net: &StackedNetwork,
+    x: Tensor<2>,
+    targets: Tensor<2>,
+    control: ScgControl,
+    progress: Progress,
+) -> Result<(StackedNetwork, TrainingRecord)> {
+    let scg = Scg::with_epochs(net.max_epochs);
+    let resumable = ResumableScgOptimizer::new(scg, control);
+    fine_tune_with(compute, net, x, targets, &resumable, progress)
 }
 
 /// Like [`fine_tune`] with another optimiser.

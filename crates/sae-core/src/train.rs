@@ -7,7 +7,8 @@ use crate::error::{CoreError, Result};
 use crate::layer::{Dense, LayerShape, flatten, unflatten};
 use crate::loss::Loss;
 use crate::objective::{NetworkObjective, Objective};
-use crate::optim::{Optimizer, Progress};
+use crate::optim::scg::{Checkpoints, ScgState};
+use crate::optim::{Optimizer, Progress, Scg};
 use crate::record::TrainingRecord;
 
 /// Trains `layers` on inputs `x` against targets `t`; returns the optimiser's best
@@ -39,6 +40,42 @@ pub fn train_layers(
     let outcome = optimizer.minimize(objective.as_mut(), w0, progress)?;
     let flat = to_f64(outcome.params)?;
     Ok((unflatten(&shapes, &flat), outcome.record))
+}
+
+/// How an SCG training run starts and saves progress: from scratch or a checkpoint, with or
+/// without periodic checkpoints.
+#[derive(Default)]
+pub struct ScgControl<'a> {
+    pub resume: Option<&'a ScgState>,
+    pub checkpoints: Option<Checkpoints<'a>>,
+}
+
+/// An [`Optimizer`] view of SCG with its resume state and checkpoint hook (used once).
+pub struct ResumableScgOptimizer<'a> {
+    scg: Scg,
+    control: std::cell::RefCell<Option<ScgControl<'a>>>,
+}
+
+impl<'a> ResumableScgOptimizer<'a> {
+    pub fn new(scg: Scg, control: ScgControl<'a>) -> Self {
+        Self {
+            scg,
+            control: std::cell::RefCell::new(Some(control)),
+        }
+    }
+}
+
+impl Optimizer for ResumableScgOptimizer<'_> {
+    fn minimize(
+        &self,
+        objective: &mut dyn Objective,
+        w0: Tensor<1>,
+        progress: Progress,
+    ) -> Result<crate::optim::Outcome> {
+        let control = self.control.borrow_mut().take().unwrap_or_default();
+        self.scg
+            .minimize_resumable(objective, w0, control.resume, control.checkpoints, progress)
+    }
 }
 
 /// Checks that layer sizes chain from `inputs` to `outputs`.

@@ -293,3 +293,46 @@ fn lbfgs_and_adam_reduce_the_autoencoder_cost() {
     assert!(end < 0.1 * start, "Adam: {start} -> {end}");
     assert_eq!(out.record.evaluations, 1 + 300 * 3);
 }
+
+#[test]
+fn scg_resumes_bit_exactly_from_a_checkpoint() {
+    use sae_core::optim::scg::{Checkpoints, ScgState};
+    let f: Fixture = serde_json::from_str(include_str!("fixtures/scg_reference.json")).unwrap();
+    for precision in [Precision::F64, Precision::F32] {
+        let c = flex(precision);
+        let (mut obj, w0) = fixture_problem(&c, &f);
+        let scg = Scg::with_epochs(12);
+        let straight = scg.minimize(&mut obj, w0.clone(), &mut |_| {}).unwrap();
+
+        let (mut obj, w0) = fixture_problem(&c, &f);
+        let mut saved: Vec<ScgState> = Vec::new();
+        let mut save = |s: &ScgState| {
+            // Through JSON, as the CLI stores it.
+            saved.push(serde_json::from_str(&serde_json::to_string(s).unwrap()).unwrap());
+            Ok(())
+        };
+        let cps = Checkpoints {
+            every: 5,
+            save: &mut save,
+        };
+        scg.minimize_resumable(&mut obj, w0.clone(), None, Some(cps), &mut |_| {})
+            .unwrap();
+        assert_eq!(
+            saved.iter().map(|s| s.epoch).collect::<Vec<_>>(),
+            vec![5, 10]
+        );
+        let (mut obj, w0) = fixture_problem(&c, &f);
+        let resumed = scg
+            .minimize_resumable(&mut obj, w0, Some(&saved[0]), None, &mut |_| {})
+            .unwrap();
+        let perf = |o: &sae_core::optim::Outcome| {
+            o.record.epochs.iter().map(|e| e.perf).collect::<Vec<_>>()
+        };
+        assert_eq!(perf(&resumed), perf(&straight), "{precision:?}");
+        assert_eq!(
+            to_f64(resumed.params).unwrap(),
+            to_f64(straight.params).unwrap()
+        );
+        assert_eq!(resumed.record.evaluations, straight.record.evaluations);
+    }
+}

@@ -6,6 +6,7 @@ use std::time::Instant;
 use burn::tensor::Tensor;
 
 use super::{Optimizer, Outcome, Progress, dots};
+use crate::compute::to_f64;
 use crate::error::{Result, ensure_option};
 use crate::objective::Objective;
 use crate::record::{EpochRecord, StopReason, TrainingRecord};
@@ -68,6 +69,35 @@ impl Scg {
     }
 }
 
+/// Everything SCG needs to continue exactly where it stopped: a checkpoint. Vectors are
+/// stored as f64 (exact for f32 and f64 training).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ScgState {
+    /// Epochs completed.
+    pub epoch: usize,
+    pub w: Vec<f64>,
+    /// r = −∇E(w).
+    pub r: Vec<f64>,
+    /// The search direction.
+    pub p: Vec<f64>,
+    pub perf: f64,
+    pub success: bool,
+    pub lambda_k: f64,
+    pub lambda_bar: f64,
+    pub delta: f64,
+    pub best_w: Vec<f64>,
+    pub best_perf: f64,
+    pub records: Vec<EpochRecord>,
+    pub evaluations: usize,
+    pub seconds: f64,
+}
+
+/// Called with the state every `every` epochs.
+pub struct Checkpoints<'a> {
+    pub every: usize,
+    pub save: &'a mut dyn FnMut(&ScgState) -> Result<()>,
+}
+
 impl Optimizer for Scg {
     fn minimize(
         &self,
@@ -75,34 +105,87 @@ impl Optimizer for Scg {
         w0: Tensor<1>,
         progress: Progress,
     ) -> Result<Outcome> {
+        self.minimize_resumable(objective, w0, None, None, progress)
+    }
+}
+
+impl Scg {
+    /// SCG that can start from a checkpoint (`resume`, whose vectors replace `w0`) and writes
+    /// checkpoints. A resumed run continues bit for bit as the uninterrupted one would.
+    pub fn minimize_resumable(
+        &self,
+        objective: &mut dyn Objective,
+        w0: Tensor<1>,
+        resume: Option<&ScgState>,
+        mut checkpoints: Option<Checkpoints>,
+        progress: Progress,
+    ) -> Result<Outcome> {
         self.check()?;
         let start = Instant::now();
         let n = objective.dim();
-        let mut evaluations = 1;
-        let first = objective.evaluate(&w0)?;
-        let mut w = w0;
-        let mut e = first.value;
-        let mut r = first.gradient.neg();
-        let mut p = r.clone();
+        let device_vec = |v: &[f64]| -> Tensor<1> {
+            let t = w0.zeros_like();
+            let data = burn::tensor::TensorData::new(v.to_vec(), vec![v.len()]);
+            Tensor::<1>::from_data(data, (&t.device(), t.dtype()))
+        };
+        let (mut w, mut e, mut r, mut p, mut success, mut lambda_k, mut lambda_bar, mut delta);
+        let (mut best, mut epochs, mut evaluations, first_epoch, time_offset);
+        match resume {
+            Some(st) => {
+                if st.w.len() != n || st.r.len() != n || st.p.len() != n || st.best_w.len() != n {
+                    return Err(crate::error::CoreError::Shape(format!(
+                        "the checkpoint holds {} parameters, the model has {n}",
+                        st.w.len()
+                    )));
+                }
+                w = device_vec(&st.w);
+                r = device_vec(&st.r);
+                p = device_vec(&st.p);
+                e = st.perf;
+                success = st.success;
+                lambda_k = st.lambda_k;
+                lambda_bar = st.lambda_bar;
+                delta = st.delta;
+                best = (device_vec(&st.best_w), st.best_perf);
+                epochs = st.records.clone();
+                evaluations = st.evaluations;
+                first_epoch = st.epoch;
+                time_offset = st.seconds;
+            }
+            None => {
+                let first = objective.evaluate(&w0)?;
+                evaluations = 1;
+                w = w0;
+                e = first.value;
+                r = first.gradient.neg();
+                p = r.clone();
+                success = true;
+                lambda_k = self.lambda;
+                lambda_bar = 0.0;
+                delta = 0.0;
+                best = (w.clone(), e);
+                epochs = Vec::new();
+                first_epoch = 0;
+                time_offset = 0.0;
+            }
+        }
         let [rr, pp] = dots(&[(&r, &r), (&p, &p)])?[..] else {
             unreachable!()
         };
         let mut r_norm_sq = rr;
         let mut p_norm_sq = pp;
-        let mut success = true;
-        let mut lambda_k = self.lambda;
-        let mut lambda_bar = 0.0;
-        let mut delta = 0.0;
-        let mut best = (w.clone(), e);
-        let mut epochs = vec![EpochRecord {
-            epoch: 0,
-            perf: e,
-            gradient_norm: r_norm_sq.sqrt(),
-            lambda: lambda_k,
-            accepted: true,
-            seconds: 0.0,
-        }];
-        progress(&epochs[0]);
+        if epochs.is_empty() {
+            epochs.push(EpochRecord {
+                epoch: 0,
+                perf: e,
+                gradient_norm: r_norm_sq.sqrt(),
+                lambda: lambda_k,
+                accepted: true,
+                seconds: 0.0,
+            });
+            progress(&epochs[0]);
+        }
+        let elapsed = || time_offset + start.elapsed().as_secs_f64();
 
         let stop_reason = 'train: {
             if !e.is_finite() || !r_norm_sq.is_finite() {
@@ -110,17 +193,14 @@ impl Optimizer for Scg {
                     what: "the initial performance or gradient".into(),
                 };
             }
-            for epoch in 0.. {
+            for epoch in first_epoch.. {
                 if e <= self.goal {
                     break 'train StopReason::PerformanceGoal;
                 }
                 if epoch == self.epochs {
                     break 'train StopReason::MaxEpochs;
                 }
-                if self
-                    .time_limit
-                    .is_some_and(|t| start.elapsed().as_secs_f64() > t)
-                {
+                if self.time_limit.is_some_and(|t| elapsed() > t) {
                     break 'train StopReason::TimeLimit;
                 }
                 if r_norm_sq.sqrt() <= self.min_grad {
@@ -194,7 +274,7 @@ impl Optimizer for Scg {
                     gradient_norm: r_norm_sq.sqrt(),
                     lambda: lambda_k,
                     accepted,
-                    seconds: start.elapsed().as_secs_f64(),
+                    seconds: elapsed(),
                 };
                 progress(&rec);
                 epochs.push(rec);
@@ -202,6 +282,28 @@ impl Optimizer for Scg {
                     break 'train StopReason::NonFinite {
                         what: "the gradient".into(),
                     };
+                }
+                if let Some(c) = checkpoints.as_mut()
+                    && c.every > 0
+                    && (epoch + 1) % c.every == 0
+                {
+                    let state = ScgState {
+                        epoch: epoch + 1,
+                        w: to_f64(w.clone())?,
+                        r: to_f64(r.clone())?,
+                        p: to_f64(p.clone())?,
+                        perf: e,
+                        success,
+                        lambda_k,
+                        lambda_bar,
+                        delta,
+                        best_w: to_f64(best.0.clone())?,
+                        best_perf: best.1,
+                        records: epochs.clone(),
+                        evaluations,
+                        seconds: elapsed(),
+                    };
+                    (c.save)(&state)?;
                 }
             }
             unreachable!("the epoch loop only ends by break")
@@ -214,7 +316,7 @@ impl Optimizer for Scg {
                 epochs,
                 stop_reason,
                 best_perf: best.1,
-                seconds: start.elapsed().as_secs_f64(),
+                seconds: elapsed(),
                 evaluations,
             },
         })
