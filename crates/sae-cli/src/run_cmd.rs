@@ -285,7 +285,7 @@ impl StageContext<'_> {
         };
         let control = ScgControl {
             resume: state.as_ref(),
-            checkpoints: (self.checkpoint_every > 0).then(|| Checkpoints {
+            checkpoints: (self.checkpoint_every > 0).then_some(Checkpoints {
                 every: self.checkpoint_every,
                 save: &mut save,
             }),
