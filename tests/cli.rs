@@ -183,16 +183,16 @@ fn bad_config_fails_cleanly_without_output() {
         assert!(!err.contains("panicked"), "case {i}: {err}");
         assert!(!out.exists(), "case {i} left output behind");
     }
-    let o = sae(&[
-        "run",
-        "--device",
-        "wgpu",
-        "--quiet",
-        "--out",
-        dir.path().join("w").to_str().unwrap(),
-    ]);
+    // A backend that is not compiled in is named with the feature that enables it.
+    if !cfg!(feature = "wgpu") {
+        let o = sae(&["run", "--device", "wgpu", "--quiet", "--out", dir.path().join("w").to_str().unwrap()]);
+        assert!(!o.status.success());
+        assert!(String::from_utf8_lossy(&o.stderr).contains("--features wgpu"));
+    }
+    // f64 on wgpu is refused before any work.
+    let o = sae(&["run", "--device", "wgpu", "--precision", "f64", "--quiet", "--out", dir.path().join("w64").to_str().unwrap()]);
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--features wgpu"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not supported on the wgpu device"));
 }
 
 fn ok(args: &[&str]) -> String {
@@ -435,4 +435,35 @@ fn repeated_runs_report_mean_sd_min_max() {
     let b = std::fs::read(out.join("seed-2/models/autoencoder1.bpk")).unwrap();
     assert_ne!(a, b);
     assert!(String::from_utf8_lossy(&o.stdout).contains("± "));
+}
+
+/// `sae run --device D` on the tiny config reaches the accuracies of the default flex run.
+#[cfg(any(feature = "ndarray", feature = "wgpu"))]
+fn run_on_device_matches_flex(device: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("tiny.toml");
+    std::fs::write(&cfg, TINY).unwrap();
+    let mut acc = Vec::new();
+    for d in ["flex", device] {
+        let out = dir.path().join(d);
+        let o = sae(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet", "--device", d]);
+        assert!(o.status.success(), "{d}: {}", String::from_utf8_lossy(&o.stderr));
+        let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+        assert_eq!(r["backend"], d);
+        acc.push((r["accuracy_before_fine_tune"].as_f64().unwrap(), r["accuracy_after_fine_tune"].as_f64().unwrap()));
+    }
+    // Same SCG from the same seed; only f32 rounding differs between the backends' kernels.
+    assert!((acc[0].0 - acc[1].0).abs() <= 3.0 && (acc[0].1 - acc[1].1).abs() <= 3.0, "flex {:?} vs {device} {:?}", acc[0], acc[1]);
+}
+
+#[cfg(feature = "ndarray")]
+#[test]
+fn run_on_ndarray_matches_flex() {
+    run_on_device_matches_flex("ndarray");
+}
+
+#[cfg(feature = "wgpu")]
+#[test]
+fn run_on_wgpu_matches_flex() {
+    run_on_device_matches_flex("wgpu");
 }
