@@ -185,12 +185,28 @@ fn bad_config_fails_cleanly_without_output() {
     }
     // A backend that is not compiled in is named with the feature that enables it.
     if !cfg!(feature = "wgpu") {
-        let o = sae(&["run", "--device", "wgpu", "--quiet", "--out", dir.path().join("w").to_str().unwrap()]);
+        let o = sae(&[
+            "run",
+            "--device",
+            "wgpu",
+            "--quiet",
+            "--out",
+            dir.path().join("w").to_str().unwrap(),
+        ]);
         assert!(!o.status.success());
         assert!(String::from_utf8_lossy(&o.stderr).contains("--features wgpu"));
     }
     // f64 on wgpu is refused before any work.
-    let o = sae(&["run", "--device", "wgpu", "--precision", "f64", "--quiet", "--out", dir.path().join("w64").to_str().unwrap()]);
+    let o = sae(&[
+        "run",
+        "--device",
+        "wgpu",
+        "--precision",
+        "f64",
+        "--quiet",
+        "--out",
+        dir.path().join("w64").to_str().unwrap(),
+    ]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("not supported on the wgpu device"));
 }
@@ -446,14 +462,36 @@ fn run_on_device_matches_flex(device: &str) {
     let mut acc = Vec::new();
     for d in ["flex", device] {
         let out = dir.path().join(d);
-        let o = sae(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet", "--device", d]);
-        assert!(o.status.success(), "{d}: {}", String::from_utf8_lossy(&o.stderr));
-        let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+        let o = sae(&[
+            "run",
+            cfg.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+            "--device",
+            d,
+        ]);
+        assert!(
+            o.status.success(),
+            "{d}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let r: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap())
+                .unwrap();
         assert_eq!(r["backend"], d);
-        acc.push((r["accuracy_before_fine_tune"].as_f64().unwrap(), r["accuracy_after_fine_tune"].as_f64().unwrap()));
+        acc.push((
+            r["accuracy_before_fine_tune"].as_f64().unwrap(),
+            r["accuracy_after_fine_tune"].as_f64().unwrap(),
+        ));
     }
     // Same SCG from the same seed; only f32 rounding differs between the backends' kernels.
-    assert!((acc[0].0 - acc[1].0).abs() <= 3.0 && (acc[0].1 - acc[1].1).abs() <= 3.0, "flex {:?} vs {device} {:?}", acc[0], acc[1]);
+    assert!(
+        (acc[0].0 - acc[1].0).abs() <= 3.0 && (acc[0].1 - acc[1].1).abs() <= 3.0,
+        "flex {:?} vs {device} {:?}",
+        acc[0],
+        acc[1]
+    );
 }
 
 #[cfg(feature = "ndarray")]

@@ -9,7 +9,9 @@ use sae_core::model_file::{ModelFile, ModelFormat};
 use sae_data::idx::{encode_images, encode_labels, parse_bytes};
 
 fn corpus(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus").join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/corpus")
+        .join(target);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
@@ -30,11 +32,19 @@ fn idx_reader_corpus() {
         if let Ok((dims, pixels)) = parse_bytes(path, &data, 3) {
             accepted += 1;
             let again = encode_images(&pixels, dims[0], dims[1], dims[2]);
-            assert_eq!(parse_bytes(path, &again, 3).unwrap(), (dims, pixels), "{name}");
+            assert_eq!(
+                parse_bytes(path, &again, 3).unwrap(),
+                (dims, pixels),
+                "{name}"
+            );
         }
         if let Ok((_, labels)) = parse_bytes(path, &data, 1) {
             accepted += 1;
-            assert_eq!(parse_bytes(path, &encode_labels(&labels), 1).unwrap().1, labels, "{name}");
+            assert_eq!(
+                parse_bytes(path, &encode_labels(&labels), 1).unwrap().1,
+                labels,
+                "{name}"
+            );
         }
     }
     assert!(accepted >= 4, "the seed files must parse");

@@ -346,6 +346,19 @@ fn squared_error_dispatch<T: Real>(
     squared_error_rows(z, t, bias, transfer, scale)
 }
 
+/// One output's crossentropy term −t·ln(clamp(y, eps, 1−eps)) and its derivative
+/// dE/dy = −t/(y·N·C) (zero where the clamp is active).
+#[inline(always)]
+fn crossentropy_term(y: f64, t: f64, nk: f64, eps: f64) -> (f64, f64) {
+    let c = y.clamp(eps, 1.0 - eps);
+    let g = if y < eps || y > 1.0 - eps {
+        0.0
+    } else {
+        -t / c / nk
+    };
+    (-t * c.ln(), g)
+}
+
 /// Softmax output rows for crossentropy or mse: z ← δ = y ⊙ (g − Σ g⊙y) with g = dE/dy;
 /// returns (Σ −t·ln(clamp(y)) or Σ (y−t)², column sums of δ).
 fn softmax_rows<T: Real>(
@@ -377,13 +390,9 @@ fn softmax_rows<T: Real>(
             let tk = trow[k].to_f64();
             match loss {
                 Loss::CrossEntropy => {
-                    let c = y[k].clamp(eps, 1.0 - eps);
-                    total -= tk * c.ln();
-                    g[k] = if y[k] < eps || y[k] > 1.0 - eps {
-                        0.0
-                    } else {
-                        -tk / c / nk
-                    };
+                    let (loss_term, grad) = crossentropy_term(y[k], tk, nk, eps);
+                    total += loss_term;
+                    g[k] = grad;
                 }
                 _ => {
                     let d = y[k] - tk;
@@ -419,14 +428,9 @@ fn crossentropy_rows<T: Real>(
             let zb = row[k] + bias[k];
             let a = apply(transfer, zb);
             let y = a.to_f64();
-            let c = y.clamp(eps, 1.0 - eps);
             let tk = trow[k].to_f64();
-            total -= tk * c.ln();
-            let g = if y < eps || y > 1.0 - eps {
-                0.0
-            } else {
-                -tk / c / nk
-            };
+            let (loss_term, g) = crossentropy_term(y, tk, nk, eps);
+            total += loss_term;
             let delta = T::from_f64(g) * derivative(transfer, zb, a);
             row[k] = delta;
             cols[k] += delta.to_f64();
