@@ -44,25 +44,33 @@ impl BackendKind {
 
     /// The device of this backend, or an error naming the cargo feature to enable.
     pub fn device(self) -> Result<Device> {
-        let missing = |feature: &str| CoreError::Backend {
-            name: self.name().into(),
-            reason: format!("this build does not include it; rebuild with `--features {feature}`"),
-        };
         match self {
             #[cfg(feature = "flex")]
             BackendKind::Flex => Ok(Device::flex()),
             #[cfg(not(feature = "flex"))]
-            BackendKind::Flex => Err(missing("flex")),
+            BackendKind::Flex => Err(self.not_compiled("flex")),
             #[cfg(feature = "ndarray")]
             #[allow(deprecated)]
             // burn-ndarray is deprecated upstream; this is its one use
             BackendKind::Ndarray => Ok(Device::ndarray()),
             #[cfg(not(feature = "ndarray"))]
-            BackendKind::Ndarray => Err(missing("ndarray")),
+            BackendKind::Ndarray => Err(self.not_compiled("ndarray")),
             #[cfg(feature = "wgpu")]
             BackendKind::Wgpu => Ok(Device::wgpu(burn::tensor::DeviceKind::DefaultDevice)),
             #[cfg(not(feature = "wgpu"))]
-            BackendKind::Wgpu => Err(missing("wgpu")),
+            BackendKind::Wgpu => Err(self.not_compiled("wgpu")),
+        }
+    }
+
+    /// The error for a backend whose cargo feature was not enabled.
+    #[cfg_attr(
+        all(feature = "flex", feature = "ndarray", feature = "wgpu"),
+        allow(dead_code)
+    )]
+    fn not_compiled(self, feature: &str) -> CoreError {
+        CoreError::Backend {
+            name: self.name().into(),
+            reason: format!("this build does not include it; rebuild with `--features {feature}`"),
         }
     }
 }
