@@ -463,11 +463,30 @@ fn accuracies_on(device: &str, precision: &str) -> [(f64, f64); 2] {
     let mut acc = Vec::new();
     for d in ["flex", device] {
         let out = dir.path().join(d);
-        let o = sae(&["run", cfg.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet", "--device", d, "--precision", precision]);
-        assert!(o.status.success(), "{d}: {}", String::from_utf8_lossy(&o.stderr));
-        let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+        let o = sae(&[
+            "run",
+            cfg.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+            "--device",
+            d,
+            "--precision",
+            precision,
+        ]);
+        assert!(
+            o.status.success(),
+            "{d}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let r: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap())
+                .unwrap();
         assert_eq!(r["backend"], d);
-        acc.push((r["accuracy_before_fine_tune"].as_f64().unwrap(), r["accuracy_after_fine_tune"].as_f64().unwrap()));
+        acc.push((
+            r["accuracy_before_fine_tune"].as_f64().unwrap(),
+            r["accuracy_after_fine_tune"].as_f64().unwrap(),
+        ));
     }
     [acc[0], acc[1]]
 }
@@ -479,7 +498,10 @@ fn accuracies_on(device: &str, precision: &str) -> [(f64, f64); 2] {
 #[test]
 fn run_on_ndarray_matches_flex() {
     let [flex, nd] = accuracies_on("ndarray", "f64");
-    assert!((flex.0 - nd.0).abs() <= 0.5 && (flex.1 - nd.1).abs() <= 3.0, "flex {flex:?} vs ndarray {nd:?}");
+    assert!(
+        (flex.0 - nd.0).abs() <= 0.5 && (flex.1 - nd.1).abs() <= 3.0,
+        "flex {flex:?} vs ndarray {nd:?}"
+    );
 }
 
 /// wgpu has only f32, where SCG paths on different kernels part after the first epochs
@@ -489,5 +511,8 @@ fn run_on_ndarray_matches_flex() {
 #[test]
 fn run_on_wgpu_matches_flex() {
     let [flex, gpu] = accuracies_on("wgpu", "f32");
-    assert!((flex.1 - gpu.1).abs() <= 6.0 && gpu.1 > 30.0, "flex {flex:?} vs wgpu {gpu:?}");
+    assert!(
+        (flex.1 - gpu.1).abs() <= 6.0 && gpu.1 > 30.0,
+        "flex {flex:?} vs wgpu {gpu:?}"
+    );
 }
