@@ -157,7 +157,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
         "sae bench: device {}, precision {}, {} threads, median of {} runs",
         a.device.device,
         a.device.precision,
-        rayon_threads(),
+        available_threads(),
         a.repeats
     );
     let n = 5000;
@@ -251,6 +251,6 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn rayon_threads() -> usize {
+fn available_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }

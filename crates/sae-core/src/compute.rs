@@ -132,11 +132,6 @@ pub fn to_f64<const D: usize>(t: Tensor<D>) -> Result<Vec<f64>> {
         .map_err(|e| CoreError::Read(format!("{e:?}")))
 }
 
-/// Reads one scalar tensor back as f64.
-pub fn scalar(t: Tensor<1>) -> f64 {
-    t.into_scalar::<f64>()
-}
-
 /// Reads several scalars with one device synchronisation.
 pub fn scalars(ts: Vec<Tensor<1>>) -> Result<Vec<f64>> {
     to_f64(Tensor::cat(ts, 0))

@@ -176,18 +176,16 @@ impl NetworkObjective {
             let db = dz.clone().sum_dim(0).reshape([-1]);
             grads.push(db);
             grads.push(dw.reshape([-1]));
-            if l > 0 {
-                grad_a = dz.matmul(wm.clone().transpose());
-                if l == 1
-                    && let Some(s) = sparsity_grad.take()
-                {
-                    grad_a = grad_a + s;
-                }
-            } else {
-                grad_a = dz; // unused
+            if l == 0 {
+                break;
+            }
+            grad_a = dz.matmul(wm.clone().transpose());
+            if l == 1
+                && let Some(s) = sparsity_grad.take()
+            {
+                grad_a = grad_a + s;
             }
         }
-        let _ = grad_a;
         grads.reverse();
         let gradient = Tensor::cat(grads, 0);
 
